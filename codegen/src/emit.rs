@@ -1,0 +1,635 @@
+//! Token emission: checked schema in, one Rust file out.
+//!
+//! Generated items call into hand-written runtime code (`crate::de`, `crate::request`,
+//! `crate::descriptor`) so that the logic lives in one tested place and the output stays data.
+
+use crate::ir::{Api, Enum, Kind, MapKey, Method, Model, Outcome, Param, Resource, Returns, Ty};
+use crate::naming;
+use crate::schema::DefaultValue;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = ...]` lines for a block of text.
+fn docs(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| format!(" {l}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+pub fn api(api: &Api) -> TokenStream {
+    let enums = api.enums.iter().map(enum_def);
+    let models = api.models.iter().map(model_def);
+    let resources = api.resources.iter().map(resource_mod);
+    let accessors = api.resources.iter().map(|r| {
+        let m = naming::field(&r.name);
+        let ty = naming::resource(&r.name);
+        let modname = naming::field(&r.name);
+        let doc = docs(&format!(
+            "The `{}` resource: {}",
+            r.name,
+            first_sentence(&r.doc)
+        ));
+        quote! {
+            #doc
+            pub fn #m(&self) -> api::#modname::#ty {
+                api::#modname::#ty::new(self.clone())
+            }
+        }
+    });
+    let descriptors = api
+        .resources
+        .iter()
+        .flat_map(|r| r.methods.iter().map(move |m| descriptor(r, m)));
+    let all = api
+        .resources
+        .iter()
+        .flat_map(|r| r.methods.iter())
+        .map(|m| naming::descriptor(&m.rpc));
+    quote! {
+        /// Models that results decode into, one per result shape the server sends.
+        pub mod models {
+            #(#enums)*
+            #(#models)*
+        }
+
+        /// One module per resource: the handle returned by the client's accessor and one request
+        /// builder per method.
+        pub mod api {
+            #(#resources)*
+
+            /// A static description of every method in the schema, for tools that work on the
+            /// API as data (drift checks, the command line).
+            pub mod descriptors {
+                #[allow(unused_imports)]
+                use crate::descriptor::{
+                    Deviation, MethodDescriptor, Outcome, ParamDescriptor, ReturnDescriptor, ReturnKind,
+                };
+                #(#descriptors)*
+
+                /// Every method, in schema order.
+                pub static METHODS: &[&MethodDescriptor] = &[#(&#all),*];
+            }
+        }
+
+        impl crate::KanboardClient {
+            #(#accessors)*
+        }
+    }
+}
+
+fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    line.to_owned()
+}
+
+// ---------------------------------------------------------------- models and enums
+
+fn enum_def(e: &Enum) -> TokenStream {
+    let name = naming::ty(&e.name);
+    let doc = docs(e.doc.as_deref().unwrap_or(""));
+    let variants: Vec<_> = e.values.iter().map(|(_, v)| naming::ty(v)).collect();
+    let wires: Vec<_> = e.values.iter().map(|(w, _)| w.as_str()).collect();
+    let vdocs = wires.iter().map(|w| docs(&format!("`{w}`")));
+    quote! {
+        #doc
+        ///
+        /// Open: a value this client does not list (from a plugin or a newer server) is kept in
+        /// `Other` rather than failing the call.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #vdocs #variants, )*
+            /// A value not listed in the schema, kept as sent.
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as Kanboard spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                    Self::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(s: &str) -> Self {
+                match s {
+                    #( #wires => Self::#variants, )*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(s: String) -> Self {
+                Self::from(s.as_str())
+            }
+        }
+
+        impl Default for #name {
+            fn default() -> Self {
+                Self::Other(String::new())
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl crate::de::Loose for #name {
+            fn from_loose(v: serde_json::Value) -> Result<Self, crate::de::LooseError> {
+                String::from_loose(v).map(Self::from)
+            }
+        }
+    }
+}
+
+fn field_type(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Int => quote!(i64),
+        Ty::Float => quote!(f64),
+        Ty::String | Ty::Date => quote!(String),
+        Ty::Secret => quote!(crate::Secret),
+        Ty::Bool => quote!(bool),
+        Ty::Timestamp => quote!(Option<jiff::Timestamp>),
+        Ty::Bytes => quote!(Vec<u8>),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::List(t) => {
+            let t = field_type(t);
+            quote!(Vec<#t>)
+        }
+        Ty::Map(k, v) => {
+            let k = if *k == MapKey::Int {
+                quote!(i64)
+            } else {
+                quote!(String)
+            };
+            let v = field_type(v);
+            quote!(indexmap::IndexMap<#k, #v>)
+        }
+        Ty::Model(n) | Ty::Enum(n) => {
+            let n = naming::ty(n);
+            quote!(crate::models::#n)
+        }
+        // A nullable timestamp is already an Option.
+        Ty::Optional(t) if **t == Ty::Timestamp => field_type(t),
+        Ty::Optional(t) => {
+            let t = field_type(t);
+            quote!(Option<#t>)
+        }
+    }
+}
+
+fn model_def(m: &Model) -> TokenStream {
+    let name = naming::ty(&m.name);
+    let doc = docs(m.doc.as_deref().unwrap_or(""));
+    let fields = m.fields.iter().map(|f| {
+        let ident = naming::field(&f.name);
+        let ty = field_type(&f.ty);
+        let wire = &f.wire;
+        let rename = (ident != wire.as_str()).then(|| quote!(rename = #wire,));
+        let with = match &f.ty {
+            Ty::Timestamp | Ty::Optional(_) if is_timestamp(&f.ty) => "crate::de::timestamp",
+            _ => "crate::de::loose",
+        };
+        let mut text = f.doc.clone().unwrap_or_default();
+        if text.is_empty() {
+            text = format!("`{}` ({})", f.wire, f.ty.spelling());
+        }
+        let fdoc = docs(&text);
+        quote! {
+            #fdoc
+            #[serde(#rename default, deserialize_with = #with)]
+            pub #ident: #ty,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl crate::de::Loose for #name {
+            fn from_loose(v: serde_json::Value) -> Result<Self, crate::de::LooseError> {
+                crate::de::from_value(v)
+            }
+        }
+    }
+}
+
+fn is_timestamp(ty: &Ty) -> bool {
+    match ty {
+        Ty::Timestamp => true,
+        Ty::Optional(t) => **t == Ty::Timestamp,
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------- resources and builders
+
+/// (field type in the builder, argument type, conversion of the argument named `v`).
+fn param_parts(ty: &Ty) -> (TokenStream, TokenStream, TokenStream) {
+    match ty {
+        Ty::Int => (quote!(i64), quote!(i64), quote!(v)),
+        Ty::Float => (quote!(f64), quote!(f64), quote!(v)),
+        Ty::Bool => (quote!(bool), quote!(bool), quote!(v)),
+        Ty::String => (quote!(String), quote!(impl Into<String>), quote!(v.into())),
+        Ty::Date => (
+            quote!(crate::DateInput),
+            quote!(impl Into<crate::DateInput>),
+            quote!(v.into()),
+        ),
+        Ty::Secret => (
+            quote!(crate::Secret),
+            quote!(impl Into<crate::Secret>),
+            quote!(v.into()),
+        ),
+        Ty::Bytes => (
+            quote!(crate::FileContent),
+            quote!(impl Into<crate::FileContent>),
+            quote!(v.into()),
+        ),
+        Ty::Json => (
+            quote!(serde_json::Value),
+            quote!(impl Into<serde_json::Value>),
+            quote!(v.into()),
+        ),
+        Ty::Enum(n) => {
+            let n = naming::ty(n);
+            (
+                quote!(crate::models::#n),
+                quote!(impl Into<crate::models::#n>),
+                quote!(v.into()),
+            )
+        }
+        Ty::List(t) => {
+            let (item, arg, _) = param_parts(t);
+            (
+                quote!(Vec<#item>),
+                quote!(impl IntoIterator<Item = #arg>),
+                quote!(v.into_iter().map(Into::into).collect()),
+            )
+        }
+        Ty::Map(k, t) => {
+            let (val, arg, _) = param_parts(t);
+            let (kf, ka) = if *k == MapKey::Int {
+                (quote!(i64), quote!(i64))
+            } else {
+                (quote!(String), quote!(impl Into<String>))
+            };
+            (
+                quote!(indexmap::IndexMap<#kf, #val>),
+                quote!(impl IntoIterator<Item = (#ka, #arg)>),
+                quote!(v.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+            )
+        }
+        // Rejected by the checker.
+        Ty::Model(_) | Ty::Timestamp | Ty::Optional(_) => unreachable!("checked in ir::check"),
+    }
+}
+
+fn output_type(r: &Returns) -> TokenStream {
+    match r.kind {
+        Kind::NewId => quote!(i64),
+        Kind::Success => quote!(()),
+        _ => field_type(&r.ty),
+    }
+}
+
+fn example_arg(ty: &Ty) -> String {
+    match ty {
+        Ty::Int => "1".into(),
+        Ty::Float => "1.5".into(),
+        Ty::Bool => "true".into(),
+        Ty::String => "\"text\"".into(),
+        Ty::Date => "\"2026-12-31\"".into(),
+        Ty::Secret => "\"s3cret-passw0rd\"".into(),
+        Ty::Bytes => "b\"hello\".to_vec()".into(),
+        Ty::Json => "serde_json::json!({})".into(),
+        Ty::Enum(n) => format!("kanboard::models::{n}::from(\"value\")"),
+        Ty::List(t) => format!("[{}]", example_arg(t)),
+        Ty::Map(k, v) => {
+            let k = if *k == MapKey::Int { "1" } else { "\"key\"" };
+            format!("[({k}, {})]", example_arg(v))
+        }
+        Ty::Model(_) | Ty::Timestamp | Ty::Optional(_) => unreachable!("checked in ir::check"),
+    }
+}
+
+fn outcome_text(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Value => "decoded as a value",
+        Outcome::Empty => "the empty value",
+        Outcome::NotFound => "`Error::NotFound`",
+        Outcome::Rejected => "`Error::Rejected`",
+    }
+}
+
+fn method_doc(r: &Resource, m: &Method) -> String {
+    let mut s = m.doc.trim_end().to_owned();
+    s.push_str(&format!("\n\nJSON-RPC method `{}`.", m.rpc));
+    if m.user_only {
+        s.push_str(" Needs a user login (`Auth::User`); refused before sending with an app token.");
+    }
+    if let Some(p) = &r.plugin {
+        s.push_str(&format!(
+            " Served by the `{p}` server plugin, not by Kanboard itself."
+        ));
+    }
+    let ret = &m.returns;
+    let what = match ret.kind {
+        Kind::NewId => "the new id".to_owned(),
+        Kind::Success => "`()` when the server answers `true`".to_owned(),
+        _ => format!("`{}`", ret.ty.spelling()),
+    };
+    s.push_str(&format!(
+        "\n\nReturns {what}. A `false` result gives {}, `null` gives {}.",
+        outcome_text(ret.on_false),
+        outcome_text(ret.on_null)
+    ));
+    if let Some(d) = &ret.doc {
+        s.push(' ');
+        s.push_str(d.trim());
+    }
+    let required: Vec<String> = m
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| example_arg(&p.ty))
+        .collect();
+    let optional = m
+        .params
+        .iter()
+        .find(|p| !p.required)
+        .map(|p| format!(".{}({})", naming::field(&p.name), example_arg(&p.ty)))
+        .unwrap_or_default();
+    s.push_str(&format!(
+        "\n\n# Example\n```no_run\n# async fn example(kb: kanboard::KanboardClient) -> kanboard::Result<()> {{\n\
+         let result = kb.{}().{}({}){}.send().await?;\n# let _ = result;\n# Ok(())\n# }}\n```",
+        naming::field(&r.name),
+        naming::field(&m.name),
+        required.join(", "),
+        optional
+    ));
+    s
+}
+
+fn resource_mod(r: &Resource) -> TokenStream {
+    let modname = naming::field(&r.name);
+    let handle = naming::resource(&r.name);
+    let mut rdoc = r.doc.trim_end().to_owned();
+    if let Some(first) = r.methods.first() {
+        let args: Vec<String> = first
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| example_arg(&p.ty))
+            .collect();
+        rdoc.push_str(&format!(
+            "\n\n# Example\n```no_run\n# async fn example(kb: kanboard::KanboardClient) -> kanboard::Result<()> {{\n\
+             let result = kb.{}().{}({}).send().await?;\n# let _ = result;\n# Ok(())\n# }}\n```",
+            r.name,
+            naming::field(&first.name),
+            args.join(", ")
+        ));
+    }
+    let doc = docs(&rdoc);
+    let ctors = r.methods.iter().map(|m| constructor(r, m));
+    let builders = r.methods.iter().map(builder);
+    quote! {
+        #doc
+        pub mod #modname {
+            #doc
+            #[derive(Debug, Clone)]
+            pub struct #handle {
+                client: crate::KanboardClient,
+            }
+
+            impl #handle {
+                pub(crate) fn new(client: crate::KanboardClient) -> Self {
+                    Self { client }
+                }
+
+                #(#ctors)*
+            }
+
+            #(#builders)*
+        }
+    }
+}
+
+fn constructor(r: &Resource, m: &Method) -> TokenStream {
+    let name = naming::field(&m.name);
+    let b = naming::builder(&m.name);
+    let doc = docs(&method_doc(r, m));
+    let args = m.params.iter().filter(|p| p.required).map(|p| {
+        let id = naming::field(&p.name);
+        let (_, arg, _) = param_parts(&p.ty);
+        quote!(#id: #arg)
+    });
+    let inits = m.params.iter().map(|p| {
+        let id = naming::field(&p.name);
+        if p.required {
+            let (_, _, conv) = param_parts(&p.ty);
+            quote!(#id: { let v = #id; #conv })
+        } else {
+            quote!(#id: None)
+        }
+    });
+    quote! {
+        #doc
+        pub fn #name(&self, #(#args),*) -> #b {
+            #b {
+                client: self.client.clone(),
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn param_doc(p: &Param) -> String {
+    let mut s = p.doc.clone().unwrap_or_else(|| format!("`{}`", p.wire));
+    if p.wire != p.name {
+        s.push_str(&format!(" (sent as `{}`)", p.wire));
+    }
+    if let Some(d) = &p.default {
+        s.push_str(&format!(" Server default: `{}`.", default_json(d)));
+    }
+    s
+}
+
+fn builder(m: &Method) -> TokenStream {
+    let b = naming::builder(&m.name);
+    let out = output_type(&m.returns);
+    let desc = naming::descriptor(&m.rpc);
+    let rpc = &m.rpc;
+    let fields = m.params.iter().map(|p| {
+        let id = naming::field(&p.name);
+        let (fty, _, _) = param_parts(&p.ty);
+        let wire = &p.wire;
+        let rename = (id != wire.as_str()).then(|| quote!(#[serde(rename = #wire)]));
+        let d = docs(&param_doc(p));
+        if p.required {
+            quote!(#d #rename #id: #fty,)
+        } else {
+            quote!(#d #rename #[serde(skip_serializing_if = "Option::is_none")] #id: Option<#fty>,)
+        }
+    });
+    let setters = m.params.iter().filter(|p| !p.required).map(|p| {
+        let id = naming::field(&p.name);
+        let (_, arg, conv) = param_parts(&p.ty);
+        let d = docs(&param_doc(p));
+        quote! {
+            #d
+            pub fn #id(mut self, v: #arg) -> Self {
+                self.#id = Some(#conv);
+                self
+            }
+        }
+    });
+    let bdoc = docs(&format!(
+        "Request builder for `{rpc}`: set optional parameters, then `.send().await`."
+    ));
+    let send_doc = docs(&format!("Sends `{rpc}` and decodes its result."));
+    quote! {
+        #bdoc
+        #[derive(Debug, Clone, serde::Serialize)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #b {
+            #[serde(skip)]
+            client: crate::KanboardClient,
+            #(#fields)*
+        }
+
+        impl #b {
+            #(#setters)*
+
+            #send_doc
+            pub async fn send(self) -> crate::Result<#out> {
+                crate::request::send(self).await
+            }
+        }
+
+        impl crate::request::Request for #b {
+            type Output = #out;
+
+            fn descriptor(&self) -> &'static crate::descriptor::MethodDescriptor {
+                &super::descriptors::#desc
+            }
+
+            fn client(&self) -> &crate::KanboardClient {
+                &self.client
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- descriptor table
+
+fn default_json(d: &DefaultValue) -> String {
+    match d {
+        DefaultValue::Null => "null".into(),
+        DefaultValue::Bool(b) => b.to_string(),
+        DefaultValue::Int(i) => i.to_string(),
+        DefaultValue::Float(f) => format!("{f:?}"),
+        DefaultValue::Str(s) => format!("{s:?}"),
+        DefaultValue::EmptyList => "[]".into(),
+    }
+}
+
+fn outcome_tokens(o: Outcome) -> TokenStream {
+    match o {
+        Outcome::Value => quote!(Outcome::Value),
+        Outcome::Empty => quote!(Outcome::Empty),
+        Outcome::NotFound => quote!(Outcome::NotFound),
+        Outcome::Rejected => quote!(Outcome::Rejected),
+    }
+}
+
+fn descriptor(r: &Resource, m: &Method) -> TokenStream {
+    let id = naming::descriptor(&m.rpc);
+    let rpc = &m.rpc;
+    let resource = &r.name;
+    let rust_name = &m.name;
+    let summary = first_sentence(&m.doc);
+    let user_only = m.user_only;
+    let read_only = m.read_only;
+    let plugin = match &r.plugin {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let params = m.params.iter().map(|p| {
+        let name = &p.name;
+        let wire = &p.wire;
+        let ty = p.ty.spelling();
+        let required = p.required;
+        let default = match &p.default {
+            Some(d) => {
+                let s = default_json(d);
+                quote!(Some(#s))
+            }
+            None => quote!(None),
+        };
+        let doc = p.doc.clone().unwrap_or_default();
+        quote! {
+            ParamDescriptor { name: #name, wire: #wire, ty: #ty, required: #required, default: #default, doc: #doc }
+        }
+    });
+    let ret = &m.returns;
+    let kind = match ret.kind {
+        Kind::NewId => quote!(ReturnKind::NewId),
+        Kind::Model => quote!(ReturnKind::Model),
+        Kind::List => quote!(ReturnKind::List),
+        Kind::Map => quote!(ReturnKind::Map),
+        Kind::Success => quote!(ReturnKind::Success),
+        Kind::Value => quote!(ReturnKind::Value),
+    };
+    let rty = ret.ty.spelling();
+    let (f, n, z, e) = (
+        outcome_tokens(ret.on_false),
+        outcome_tokens(ret.on_null),
+        outcome_tokens(ret.on_zero),
+        outcome_tokens(ret.on_empty),
+    );
+    let drift = m.drift.iter().map(|(param, reason)| {
+        let param = match param {
+            Some(p) => quote!(Some(#p)),
+            None => quote!(None),
+        };
+        quote!(Deviation { param: #param, reason: #reason })
+    });
+    let doc = docs(&format!("`{rpc}` (`{resource}.{rust_name}`)."));
+    quote! {
+        #doc
+        pub static #id: MethodDescriptor = MethodDescriptor {
+            rpc_name: #rpc,
+            resource: #resource,
+            rust_name: #rust_name,
+            summary: #summary,
+            params: &[#(#params),*],
+            returns: ReturnDescriptor {
+                kind: #kind,
+                ty: #rty,
+                on_false: #f,
+                on_null: #n,
+                on_zero: #z,
+                on_empty: #e,
+            },
+            user_only: #user_only,
+            read_only: #read_only,
+            plugin: #plugin,
+            deviations: &[#(#drift),*],
+        };
+    }
+}

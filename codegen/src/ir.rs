@@ -1,0 +1,582 @@
+//! The checked schema: what the emitters work from. `check` turns the raw [`SchemaFile`] into
+//! an [`Api`] or the first [`Diagnostic`] with its line and column.
+
+use crate::Diagnostic;
+use crate::schema::{DefaultValue, SchemaFile};
+use serde_saphyr::{Location, Spanned};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A type expression: `int`, `list<Task>`, `map<int,string>`, `string?`, ...
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    Int,
+    Float,
+    String,
+    Bool,
+    /// Unix seconds on the wire, 0/null/"" meaning none.
+    Timestamp,
+    /// A date sent as text (`2026-12-31` or `2026-12-31 17:00`); parameters only.
+    Date,
+    /// A password or token; never printed.
+    Secret,
+    /// Binary content, base64 on the wire.
+    Bytes,
+    Json,
+    List(Box<Ty>),
+    Map(MapKey, Box<Ty>),
+    Model(String),
+    Enum(String),
+    Optional(Box<Ty>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MapKey {
+    Int,
+    String,
+}
+
+impl Ty {
+    /// The schema spelling, as stored in the descriptor table.
+    pub fn spelling(&self) -> String {
+        match self {
+            Ty::Int => "int".into(),
+            Ty::Float => "float".into(),
+            Ty::String => "string".into(),
+            Ty::Bool => "bool".into(),
+            Ty::Timestamp => "timestamp".into(),
+            Ty::Date => "date".into(),
+            Ty::Secret => "secret".into(),
+            Ty::Bytes => "bytes".into(),
+            Ty::Json => "json".into(),
+            Ty::List(t) => format!("list<{}>", t.spelling()),
+            Ty::Map(k, v) => format!(
+                "map<{},{}>",
+                if *k == MapKey::Int { "int" } else { "string" },
+                v.spelling()
+            ),
+            Ty::Model(n) | Ty::Enum(n) => n.clone(),
+            Ty::Optional(t) => format!("{}?", t.spelling()),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Api {
+    pub enums: Vec<Enum>,
+    pub models: Vec<Model>,
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug)]
+pub struct Enum {
+    pub name: String,
+    pub doc: Option<String>,
+    /// (wire value, variant name)
+    pub values: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub wire: String,
+    pub name: String,
+    pub ty: Ty,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Resource {
+    pub name: String,
+    pub doc: String,
+    pub plugin: Option<String>,
+    pub methods: Vec<Method>,
+}
+
+#[derive(Debug)]
+pub struct Method {
+    pub name: String,
+    pub rpc: String,
+    pub doc: String,
+    pub params: Vec<Param>,
+    pub returns: Returns,
+    pub user_only: bool,
+    pub read_only: bool,
+    pub drift: Vec<(Option<String>, String)>,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub default: Option<DefaultValue>,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    NewId,
+    Model,
+    List,
+    Map,
+    Success,
+    Value,
+}
+
+/// What the client does when the result is one of Kanboard's sentinel values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    /// Decode it as the declared type.
+    Value,
+    /// The type's empty value (`[]`, `{}`, `""`, `0`, `false`).
+    Empty,
+    /// `Error::NotFound`.
+    NotFound,
+    /// `Error::Rejected`: the server refused the operation.
+    Rejected,
+}
+
+#[derive(Debug)]
+pub struct Returns {
+    pub kind: Kind,
+    pub ty: Ty,
+    pub on_false: Outcome,
+    pub on_null: Outcome,
+    pub on_zero: Outcome,
+    pub on_empty: Outcome,
+    pub doc: Option<String>,
+}
+
+fn diag(at: Location, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        line: at.line(),
+        column: at.column(),
+        message: message.into(),
+    }
+}
+
+fn at<T>(s: &Spanned<T>) -> Location {
+    s.referenced
+}
+
+/// Parses a type expression. `names` resolves model and enum names.
+fn parse_ty(text: &str, models: &BTreeSet<String>, enums: &BTreeSet<String>) -> Result<Ty, String> {
+    let text = text.trim();
+    if let Some(inner) = text.strip_suffix('?') {
+        let t = parse_ty(inner, models, enums)?;
+        if matches!(t, Ty::Optional(_)) {
+            return Err(format!("`{text}`: `?` given twice"));
+        }
+        return Ok(Ty::Optional(Box::new(t)));
+    }
+    if let Some(inner) = text.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
+        return Ok(Ty::List(Box::new(parse_ty(inner, models, enums)?)));
+    }
+    if let Some(inner) = text.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
+        let (k, v) = inner
+            .split_once(',')
+            .ok_or_else(|| format!("`{text}`: a map is written `map<int|string,VALUE>`"))?;
+        let key = match k.trim() {
+            "int" => MapKey::Int,
+            "string" => MapKey::String,
+            other => return Err(format!("map key `{other}` is not `int` or `string`")),
+        };
+        return Ok(Ty::Map(key, Box::new(parse_ty(v, models, enums)?)));
+    }
+    Ok(match text {
+        "int" => Ty::Int,
+        "float" => Ty::Float,
+        "string" => Ty::String,
+        "bool" => Ty::Bool,
+        "timestamp" => Ty::Timestamp,
+        "date" => Ty::Date,
+        "secret" => Ty::Secret,
+        "bytes" => Ty::Bytes,
+        "json" => Ty::Json,
+        n if models.contains(n) => Ty::Model(n.to_owned()),
+        n if enums.contains(n) => Ty::Enum(n.to_owned()),
+        n => {
+            return Err(format!(
+                "unknown type `{n}`: use int, float, string, bool, timestamp, date, secret, bytes, json, \
+                 list<T>, map<int|string,T>, a model or enum declared in this file, and `?` for nullable"
+            ));
+        }
+    })
+}
+
+fn is_snake(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_camel(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn outcome(
+    given: &Option<Spanned<String>>,
+    default: Outcome,
+    allowed: &[Outcome],
+    what: &str,
+    kind: &str,
+) -> Result<Outcome, Diagnostic> {
+    let Some(s) = given else { return Ok(default) };
+    let o = match s.value.as_str() {
+        "value" => Outcome::Value,
+        "empty" => Outcome::Empty,
+        "not_found" => Outcome::NotFound,
+        "rejected" => Outcome::Rejected,
+        other => {
+            return Err(diag(
+                at(s),
+                format!(
+                    "`{what}: {other}` is not an outcome: use value, empty, not_found or rejected"
+                ),
+            ));
+        }
+    };
+    if !allowed.contains(&o) {
+        let names: Vec<&str> = allowed
+            .iter()
+            .map(|o| match o {
+                Outcome::Value => "value",
+                Outcome::Empty => "empty",
+                Outcome::NotFound => "not_found",
+                Outcome::Rejected => "rejected",
+            })
+            .collect();
+        return Err(diag(
+            at(s),
+            format!(
+                "`{what}: {}` does not fit a `{kind}` return; allowed: {}",
+                s.value,
+                names.join(", ")
+            ),
+        ));
+    }
+    Ok(o)
+}
+
+/// Read-only unless the name says it changes something; used for opt-in retries.
+fn default_read_only(rpc: &str) -> bool {
+    ["get", "is", "check", "search"].iter().any(|p| {
+        rpc.strip_prefix(p)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
+pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
+    if file.version.value != 1 {
+        return Err(diag(
+            at(&file.version),
+            "unsupported schema version: only `version: 1` exists",
+        ));
+    }
+    let model_names: BTreeSet<String> = file.models.keys().cloned().collect();
+    let enum_names: BTreeSet<String> = file.enums.keys().cloned().collect();
+
+    let mut enums = Vec::new();
+    for (name, def) in &file.enums {
+        if !is_camel(name) || model_names.contains(name) {
+            return Err(diag(
+                at(def),
+                format!("enum `{name}` must be CamelCase and not share a model's name"),
+            ));
+        }
+        let mut values = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (wire, variant) in &def.value.values {
+            if !is_camel(&variant.value)
+                || variant.value == "Other"
+                || !seen.insert(variant.value.clone())
+            {
+                return Err(diag(
+                    at(variant),
+                    format!(
+                        "variant `{}` of `{name}` must be a unique CamelCase name other than `Other` \
+                         (kept for values the schema does not list)",
+                        variant.value
+                    ),
+                ));
+            }
+            values.push((wire.clone(), variant.value.clone()));
+        }
+        enums.push(Enum {
+            name: name.clone(),
+            doc: def.value.doc.clone(),
+            values,
+        });
+    }
+
+    let mut models = Vec::new();
+    for (name, def) in &file.models {
+        if !is_camel(name) {
+            return Err(diag(at(def), format!("model `{name}` must be CamelCase")));
+        }
+        let mut fields = Vec::new();
+        for (fname, f) in &def.value.fields {
+            let ty =
+                parse_ty(&f.value.ty, &model_names, &enum_names).map_err(|m| diag(at(f), m))?;
+            if matches!(ty, Ty::Date | Ty::Secret) {
+                return Err(diag(
+                    at(f),
+                    format!(
+                        "`{}` is for parameters; a model field holding a date is a `timestamp`",
+                        ty.spelling()
+                    ),
+                ));
+            }
+            if !is_snake(fname) {
+                return Err(diag(
+                    at(f),
+                    format!(
+                        "field `{fname}` must be snake_case (set `wire:` for the server's name)"
+                    ),
+                ));
+            }
+            fields.push(Field {
+                wire: f.value.wire.clone().unwrap_or_else(|| fname.clone()),
+                name: fname.clone(),
+                ty,
+                doc: f.value.doc.clone(),
+            });
+        }
+        models.push(Model {
+            name: name.clone(),
+            doc: def.value.doc.clone(),
+            fields,
+        });
+    }
+
+    let mut resources = Vec::new();
+    let mut rpc_seen: BTreeMap<String, String> = BTreeMap::new();
+    for (rname, rdef) in &file.resources {
+        if !is_snake(rname) {
+            return Err(diag(
+                at(rdef),
+                format!("resource `{rname}` must be snake_case, like `tasks`"),
+            ));
+        }
+        let mut methods = Vec::new();
+        for (mname, m) in &rdef.value.methods {
+            let md = &m.value;
+            if !is_snake(mname) {
+                return Err(diag(
+                    at(m),
+                    format!("method `{mname}` must be snake_case, like `create_task`"),
+                ));
+            }
+            let rpc = md.rpc.value.clone();
+            let key = rpc.to_ascii_lowercase(); // the server matches names without case
+            if let Some(prev) = rpc_seen.insert(key, format!("{rname}.{mname}")) {
+                return Err(diag(
+                    at(&md.rpc),
+                    format!(
+                        "duplicate method: `{rpc}` is already declared as `{prev}`; declare each JSON-RPC method once"
+                    ),
+                ));
+            }
+            let mut params = Vec::new();
+            let mut wires = BTreeSet::new();
+            for (pname, p) in &md.params {
+                let ty =
+                    parse_ty(&p.value.ty, &model_names, &enum_names).map_err(|e| diag(at(p), e))?;
+                if matches!(ty, Ty::Model(_) | Ty::Timestamp | Ty::Optional(_)) {
+                    return Err(diag(
+                        at(p),
+                        format!(
+                            "parameter `{pname}` has type `{}`: parameters are scalars, date, secret, bytes, json, \
+                             list or map; say `required: false` instead of `?`",
+                            ty.spelling()
+                        ),
+                    ));
+                }
+                if !is_snake(pname) {
+                    return Err(diag(
+                        at(p),
+                        format!(
+                            "parameter `{pname}` must be snake_case (set `wire:` for the server's name)"
+                        ),
+                    ));
+                }
+                let wire = p.value.wire.clone().unwrap_or_else(|| pname.clone());
+                if !wires.insert(wire.clone()) {
+                    return Err(diag(
+                        at(p),
+                        format!("two parameters of `{mname}` are sent as `{wire}`"),
+                    ));
+                }
+                params.push(Param {
+                    name: pname.clone(),
+                    wire,
+                    ty,
+                    required: p.value.required,
+                    default: p.value.default.clone(),
+                    doc: p.value.doc.clone(),
+                });
+            }
+            let returns = check_returns(&md.returns, &model_names, &enum_names)?;
+            let user_only = match md.auth.as_ref().map(|a| a.value.as_str()) {
+                None | Some("any") => false,
+                Some("user") => true,
+                Some(other) => {
+                    return Err(diag(
+                        at(md.auth.as_ref().expect("matched Some")),
+                        format!(
+                            "`auth: {other}`: use `any` (app token or user) or `user` (user login only)"
+                        ),
+                    ));
+                }
+            };
+            methods.push(Method {
+                name: mname.clone(),
+                read_only: md.read_only.unwrap_or_else(|| default_read_only(&rpc)),
+                rpc,
+                doc: md.doc.clone(),
+                params,
+                returns,
+                user_only,
+                drift: md
+                    .drift
+                    .iter()
+                    .map(|d| (d.param.clone(), d.reason.clone()))
+                    .collect(),
+            });
+        }
+        resources.push(Resource {
+            name: rname.clone(),
+            doc: rdef.value.doc.clone(),
+            plugin: rdef.value.plugin.clone(),
+            methods,
+        });
+    }
+    Ok(Api {
+        enums,
+        models,
+        resources,
+    })
+}
+
+fn check_returns(
+    r: &Spanned<crate::schema::ReturnsDef>,
+    models: &BTreeSet<String>,
+    enums: &BTreeSet<String>,
+) -> Result<Returns, Diagnostic> {
+    use Outcome::*;
+    let rd = &r.value;
+    let kind_s = rd.kind.value.as_str();
+    let kind = match kind_s {
+        "new_id" => Kind::NewId,
+        "model" => Kind::Model,
+        "list" => Kind::List,
+        "map" => Kind::Map,
+        "success" => Kind::Success,
+        "value" => Kind::Value,
+        other => {
+            return Err(diag(
+                at(&rd.kind),
+                format!(
+                    "unknown return kind `{other}`: use new_id, model, list, map, success or value"
+                ),
+            ));
+        }
+    };
+    let ty = match (&rd.ty, kind) {
+        (None, Kind::NewId) => Ty::Int,
+        (None, Kind::Success) => Ty::Bool,
+        (Some(t), Kind::NewId | Kind::Success) => {
+            return Err(diag(
+                at(t),
+                format!("a `{kind_s}` return has no `type`; remove it"),
+            ));
+        }
+        (None, _) => {
+            return Err(diag(
+                at(&rd.kind),
+                format!("a `{kind_s}` return needs a `type`"),
+            ));
+        }
+        (Some(t), _) => {
+            let ty = parse_ty(&t.value, models, enums).map_err(|m| diag(at(t), m))?;
+            let fits = match kind {
+                Kind::Model => matches!(ty, Ty::Model(_)),
+                Kind::List => matches!(ty, Ty::List(_)),
+                Kind::Map => matches!(ty, Ty::Map(..)),
+                _ => !matches!(ty, Ty::Optional(_) | Ty::Date | Ty::Secret),
+            };
+            if !fits {
+                let want = match kind {
+                    Kind::Model => "a model name",
+                    Kind::List => "list<T>",
+                    Kind::Map => "map<K,V>",
+                    _ => "a plain type (the on_* keys say what null and false mean)",
+                };
+                return Err(diag(
+                    at(t),
+                    format!(
+                        "a `{kind_s}` return has type `{}`, which does not fit: it needs {want}",
+                        t.value
+                    ),
+                ));
+            }
+            ty
+        }
+    };
+    // (default, allowed) for each sentinel, per kind.
+    let (f, n, z, e): (
+        (Outcome, &[Outcome]),
+        (Outcome, &[Outcome]),
+        (Outcome, &[Outcome]),
+        (Outcome, &[Outcome]),
+    ) = match kind {
+        Kind::NewId => (
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+        ),
+        Kind::Model => (
+            (NotFound, &[NotFound, Rejected]),
+            (NotFound, &[NotFound, Rejected]),
+            (NotFound, &[NotFound, Rejected]),
+            (NotFound, &[NotFound, Rejected, Value]),
+        ),
+        Kind::List | Kind::Map => (
+            (Empty, &[Empty, Rejected, NotFound]),
+            (Empty, &[Empty, Rejected, NotFound]),
+            (Empty, &[Empty, Rejected]),
+            (Empty, &[Empty]),
+        ),
+        Kind::Success => (
+            (Rejected, &[Rejected, NotFound]),
+            (Rejected, &[Rejected, NotFound]),
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+        ),
+        Kind::Value => (
+            (Value, &[Value, Empty, NotFound, Rejected]),
+            (Empty, &[Value, Empty, NotFound, Rejected]),
+            (Value, &[Value, Empty, NotFound, Rejected]),
+            (Value, &[Value, Empty, NotFound, Rejected]),
+        ),
+    };
+    Ok(Returns {
+        kind,
+        on_false: outcome(&rd.on_false, f.0, f.1, "on_false", kind_s)?,
+        on_null: outcome(&rd.on_null, n.0, n.1, "on_null", kind_s)?,
+        on_zero: outcome(&rd.on_zero, z.0, z.1, "on_zero", kind_s)?,
+        on_empty: outcome(&rd.on_empty, e.0, e.1, "on_empty", kind_s)?,
+        ty,
+        doc: rd.doc.clone(),
+    })
+}

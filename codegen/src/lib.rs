@@ -1,0 +1,76 @@
+//! Code generator for the `kanboard` crate: reads `schema/kanboard.yaml`, checks it and emits the
+//! typed models, resource handles, request builders and the method descriptor table.
+//!
+//! Used from the `kanboard` crate's `build.rs`; it has no runtime dependencies of the client.
+
+mod emit;
+mod ir;
+mod naming;
+mod schema;
+
+use std::fmt;
+
+/// A schema mistake, with the position it was found at (1-based line and column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// `file:line:col: message`, the form editors and terminals link to.
+    pub fn render(&self, file: &str) -> String {
+        format!("{file}:{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Parses and checks a schema, returning the generated Rust source, formatted.
+pub fn generate(yaml: &str) -> Result<String, Diagnostic> {
+    let api = load(yaml)?;
+    let tokens = emit::api(&api);
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Diagnostic {
+        line: 0,
+        column: 0,
+        message: format!("internal error: generated code does not parse: {e}"),
+    })?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Parses and checks a schema without generating code.
+pub fn check(yaml: &str) -> Result<(), Diagnostic> {
+    load(yaml).map(|_| ())
+}
+
+fn load(yaml: &str) -> Result<ir::Api, Diagnostic> {
+    let file: schema::SchemaFile = serde_saphyr::from_str(yaml).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
+        Diagnostic {
+            line,
+            column,
+            message: first_line(&e.without_snippet().to_string()),
+        }
+    })?;
+    ir::check(file)
+}
+
+/// serde-saphyr's messages lead with their own position; keep only what is wrong.
+fn first_line(msg: &str) -> String {
+    let line = msg.lines().next().unwrap_or(msg).trim();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("line ") => rest.to_owned(),
+        _ => line.to_owned(),
+    }
+}

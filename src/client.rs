@@ -1,0 +1,450 @@
+//! The client: configuration, authentication and the one HTTP transport every call goes through.
+
+use crate::descriptor::MethodDescriptor;
+use crate::envelope::{self, Reply};
+use crate::error::{AuthFailure, Error, Result};
+use base64::Engine;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tracing::Instrument;
+
+/// How the client authenticates.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Auth {
+    /// The application API token (HTTP Basic `jsonrpc:<token>`): every method except the
+    /// user-only ones, with no per-project permission checks.
+    AppToken(SecretString),
+    /// A user login: username with password or personal access token. Needed for `me.*`;
+    /// permissions are those of the user.
+    User {
+        username: String,
+        password: SecretString,
+    },
+}
+
+impl Auth {
+    pub fn app_token(token: impl Into<String>) -> Self {
+        Auth::AppToken(SecretString::from(token.into()))
+    }
+
+    pub fn user(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Auth::User {
+            username: username.into(),
+            password: SecretString::from(password.into()),
+        }
+    }
+
+    fn credentials(&self) -> (&str, &str) {
+        match self {
+            Auth::AppToken(t) => ("jsonrpc", t.expose_secret()),
+            Auth::User { username, password } => (username, password.expose_secret()),
+        }
+    }
+
+    pub fn is_user(&self) -> bool {
+        matches!(self, Auth::User { .. })
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::AppToken(_) => f.write_str("AppToken([REDACTED])"),
+            Auth::User { username, .. } => {
+                write!(f, "User {{ username: {username:?}, password: [REDACTED] }}")
+            }
+        }
+    }
+}
+
+/// Opt-in retries of read-only calls on connection errors and HTTP 5xx, with exponential
+/// backoff and full jitter. Writes are retried only with [`RetryPolicy::retry_writes`].
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub max_retries: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    pub retry_writes: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(5),
+            retry_writes: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Delay before retry number `attempt` (0-based): uniform in [0, min(max, base·2^attempt)].
+    pub fn delay(&self, attempt: u32, seed: u64) -> Duration {
+        let cap = self
+            .base_delay
+            .saturating_mul(1u32.checked_shl(attempt.min(20)).unwrap_or(u32::MAX))
+            .min(self.max_delay);
+        // splitmix64: enough randomness for jitter without a dependency.
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        let frac = (z >> 11) as f64 / (1u64 << 53) as f64;
+        cap.mul_f64(frac)
+    }
+}
+
+/// Builds a [`KanboardClient`].
+pub struct ClientBuilder {
+    url: String,
+    auth: Option<Auth>,
+    auth_header: Option<String>,
+    timeout: Duration,
+    user_agent: String,
+    root_certs: Vec<Vec<u8>>,
+    insecure: bool,
+    proxy: Option<reqwest::Proxy>,
+    no_proxy: bool,
+    retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("url", &self.url)
+            .field("auth", &self.auth)
+            .field("auth_header", &self.auth_header)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticates with the application API token.
+    pub fn app_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Auth::app_token(token));
+        self
+    }
+
+    /// Authenticates as a user, with a password or a personal access token.
+    pub fn user(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth = Some(Auth::user(username, password));
+        self
+    }
+
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// Sends credentials in this header (value `base64(user:secret)`) instead of HTTP Basic,
+    /// for servers whose `API_AUTHENTICATION_HEADER` is set (e.g. `X-API-Auth`).
+    pub fn auth_header(mut self, name: impl Into<String>) -> Self {
+        self.auth_header = Some(name.into());
+        self
+    }
+
+    /// Time allowed for a whole call, connection included. Default 30 s.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// Trusts this CA certificate (PEM) in addition to the system's.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certs.push(pem.into());
+        self
+    }
+
+    /// Skips TLS certificate verification. Only for test servers you control.
+    pub fn danger_accept_invalid_certs(mut self, yes: bool) -> Self {
+        self.insecure = yes;
+        self
+    }
+
+    /// Routes requests through this proxy (otherwise the usual proxy variables apply).
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// Ignores proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
+    /// Retries read-only calls on connection errors and 5xx answers.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    pub fn build(self) -> Result<KanboardClient> {
+        let cfg = |field: &str, message: String| Error::Config {
+            field: field.into(),
+            message,
+        };
+        let url = reqwest::Url::parse(&self.url)
+            .map_err(|e| cfg("url", format!("{:?} is not a valid URL: {e}", self.url)))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(cfg(
+                "url",
+                format!("{:?} must start with http:// or https://", self.url),
+            ));
+        }
+        let auth = self.auth.ok_or_else(|| {
+            cfg(
+                "auth",
+                "no credentials: give an application token or a username and password".into(),
+            )
+        })?;
+        let (user, secret) = auth.credentials();
+        if secret.is_empty() {
+            let field = if auth.is_user() { "password" } else { "token" };
+            return Err(cfg(field, "is empty".into()));
+        }
+        if user.contains(':') {
+            return Err(cfg("username", "must not contain `:`".into()));
+        }
+        let auth_header = match self.auth_header.filter(|h| !h.is_empty()) {
+            Some(h) => Some(
+                reqwest::header::HeaderName::from_bytes(h.as_bytes()).map_err(|e| {
+                    cfg(
+                        "auth_header",
+                        format!("{h:?} is not a valid header name: {e}"),
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        let mut http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(10)))
+            .user_agent(self.user_agent);
+        for pem in &self.root_certs {
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| cfg("ca_cert", format!("not a PEM certificate: {e}")))?;
+            http = http.add_root_certificate(cert);
+        }
+        if self.insecure {
+            http = http.danger_accept_invalid_certs(true);
+        }
+        if self.no_proxy {
+            http = http.no_proxy();
+        }
+        if let Some(p) = self.proxy {
+            http = http.proxy(p);
+        }
+        let http = http
+            .build()
+            .map_err(|e| cfg("http", format!("cannot build the HTTP client: {e}")))?;
+        Ok(KanboardClient {
+            inner: Arc::new(Inner {
+                http,
+                url,
+                auth,
+                auth_header,
+                timeout: self.timeout,
+                retry: self.retry,
+                next_id: AtomicU64::new(1),
+            }),
+        })
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    url: reqwest::Url,
+    auth: Auth,
+    auth_header: Option<reqwest::header::HeaderName>,
+    timeout: Duration,
+    retry: Option<RetryPolicy>,
+    next_id: AtomicU64,
+}
+
+/// A Kanboard JSON-RPC client. Cheap to clone (one `Arc`), `Send + Sync`.
+///
+/// ```no_run
+/// # async fn example() -> kanboard::Result<()> {
+/// let kb = kanboard::KanboardClient::new("http://localhost/jsonrpc.php", "token")?;
+/// let project_id = kb.projects().create_project("Launch").send().await?;
+/// let task_id = kb.tasks().create_task("Write docs", project_id).color_id("green").send().await?;
+/// # let _ = task_id; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct KanboardClient {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for KanboardClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KanboardClient")
+            .field("url", &self.inner.url.as_str())
+            .field("auth", &self.inner.auth)
+            .field("auth_header", &self.inner.auth_header)
+            .field("timeout", &self.inner.timeout)
+            .finish()
+    }
+}
+
+impl KanboardClient {
+    /// A client using the application API token.
+    pub fn new(url: impl Into<String>, token: impl Into<String>) -> Result<Self> {
+        Self::builder(url).app_token(token).build()
+    }
+
+    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            url: url.into(),
+            auth: None,
+            auth_header: None,
+            timeout: Duration::from_secs(30),
+            user_agent: concat!("kanboard-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            root_certs: Vec::new(),
+            insecure: false,
+            proxy: None,
+            no_proxy: false,
+            retry: None,
+        }
+    }
+
+    /// The endpoint URL.
+    pub fn url(&self) -> &str {
+        self.inner.url.as_str()
+    }
+
+    /// Whether the client logs in as a user (rather than with the application token).
+    pub fn is_user_auth(&self) -> bool {
+        self.inner.auth.is_user()
+    }
+
+    /// Calls any method by name with named parameters and returns the raw result: for methods
+    /// the schema does not have (plugins, newer servers). Errors are mapped as for typed calls.
+    pub async fn call(&self, method: &str, params: Value) -> Result<Value> {
+        let params = match params {
+            Value::Null => None,
+            Value::Object(m) if m.is_empty() => None,
+            p => Some(p),
+        };
+        self.post_single(method, params, false)
+            .await
+            .map(|r| r.result)
+    }
+
+    /// Starts a batch: many calls in one HTTP request.
+    pub fn batch(&self) -> crate::batch::Batch {
+        crate::batch::Batch::new(self.clone())
+    }
+
+    pub(crate) fn next_id(&self) -> u64 {
+        self.inner.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Refuses user-only methods before sending when the client holds the app token.
+    pub(crate) fn check_auth(&self, desc: &MethodDescriptor) -> Result<()> {
+        if desc.user_only && !self.inner.auth.is_user() {
+            return Err(Error::Auth {
+                method: desc.rpc_name.into(),
+                status: None,
+                failure: AuthFailure::UserOnlyMethod,
+            });
+        }
+        Ok(())
+    }
+
+    /// One typed call: auth check, retries for read-only methods, transport.
+    pub(crate) async fn invoke(
+        &self,
+        desc: &MethodDescriptor,
+        params: Option<Value>,
+    ) -> Result<Reply> {
+        self.check_auth(desc)?;
+        self.post_single(desc.rpc_name, params, desc.read_only)
+            .await
+    }
+
+    async fn post_single(
+        &self,
+        method: &str,
+        params: Option<Value>,
+        read_only: bool,
+    ) -> Result<Reply> {
+        let retry = self
+            .inner
+            .retry
+            .as_ref()
+            .filter(|p| read_only || p.retry_writes);
+        let mut attempt = 0;
+        loop {
+            let id = self.next_id();
+            let body = envelope::request(method, id, params.clone());
+            let span = tracing::debug_span!("kanboard.rpc", rpc.method = method, rpc.id = id);
+            let outcome = async {
+                let (status, bytes) = self.post(method, &body).await?;
+                tracing::debug!(status, bytes = bytes.len(), "reply");
+                envelope::decode_single(method, id, status, &bytes)
+            }
+            .instrument(span)
+            .await;
+            match (outcome, retry) {
+                (Err(e), Some(p)) if e.is_transient() && attempt < p.max_retries => {
+                    let delay = p.delay(attempt, id ^ u64::from(attempt));
+                    tracing::debug!(method, attempt, ?delay, error = %e, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                (outcome, _) => return outcome,
+            }
+        }
+    }
+
+    /// Sends a JSON body and returns the status and body bytes. The only place that does HTTP.
+    pub(crate) async fn post(&self, method: &str, body: &Value) -> Result<(u16, bytes::Bytes)> {
+        let inner = &self.inner;
+        let payload = serde_json::to_vec(body).map_err(|e| Error::Input {
+            method: method.into(),
+            message: e.to_string(),
+        })?;
+        let mut req = inner
+            .http
+            .post(inner.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(payload);
+        let (user, secret) = inner.auth.credentials();
+        req = match &inner.auth_header {
+            Some(name) => {
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
+                let mut value = reqwest::header::HeaderValue::from_str(&encoded).map_err(|e| {
+                    Error::Config {
+                        field: "auth".into(),
+                        message: e.to_string(),
+                    }
+                })?;
+                value.set_sensitive(true);
+                req.header(name.clone(), value)
+            }
+            None => req.basic_auth(user, Some(secret)),
+        };
+        let connection = |source| Error::Connection {
+            url: inner.url.to_string(),
+            source,
+        };
+        let resp = req.send().await.map_err(connection)?;
+        let status = resp.status().as_u16();
+        let bytes = resp.bytes().await.map_err(connection)?;
+        Ok((status, bytes))
+    }
+}

@@ -1,0 +1,109 @@
+//! The static description of every schema method, generated into `api::descriptors::METHODS`.
+//! Drift checks and the command line read the API from here.
+
+/// One JSON-RPC method as the schema declares it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct MethodDescriptor {
+    /// The JSON-RPC method name (`createTask`).
+    pub rpc_name: &'static str,
+    /// The resource accessor it hangs off (`tasks`).
+    pub resource: &'static str,
+    /// The Rust method name (`create_task`), as in the Python SDK.
+    pub rust_name: &'static str,
+    /// The first line of its documentation.
+    pub summary: &'static str,
+    pub params: &'static [ParamDescriptor],
+    pub returns: ReturnDescriptor,
+    /// Only callable with a user login (`getMe`, `getMyProjects`, ...).
+    pub user_only: bool,
+    /// Changes nothing on the server, so it may be retried.
+    pub read_only: bool,
+    /// The server plugin that provides it, if not Kanboard itself.
+    pub plugin: Option<&'static str>,
+    /// Deliberate differences from the server, each with its reason.
+    pub deviations: &'static [Deviation],
+}
+
+/// One parameter of a method.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ParamDescriptor {
+    /// The Rust name (`task_id`).
+    pub name: &'static str,
+    /// The name sent to the server (`id`).
+    pub wire: &'static str,
+    /// The schema type (`int`, `string`, `list<string>`, `map<string,string>`, `date`, ...).
+    pub ty: &'static str,
+    pub required: bool,
+    /// The server-side default as JSON text, for documentation; the client never sends it.
+    pub default: Option<&'static str>,
+    pub doc: &'static str,
+}
+
+/// How a result is read.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ReturnDescriptor {
+    pub kind: ReturnKind,
+    /// The schema type of the decoded value.
+    pub ty: &'static str,
+    /// What `false` means.
+    pub on_false: Outcome,
+    /// What `null` means.
+    pub on_null: Outcome,
+    /// What `0` means.
+    pub on_zero: Outcome,
+    /// What `[]`, `{}` and `""` mean.
+    pub on_empty: Outcome,
+}
+
+/// The return convention of a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReturnKind {
+    /// A new integer id; `false`/`0`/`null` mean the creation failed.
+    NewId,
+    /// One object.
+    Model,
+    /// A list, empty on `[]`/`false`/`null`.
+    List,
+    /// A map (JSON object, often keyed by stringified ids).
+    Map,
+    /// `true` for success.
+    Success,
+    /// A plain value.
+    Value,
+}
+
+/// What a sentinel result (`false`, `null`, `0`, empty) turns into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Decoded as the declared type.
+    Value,
+    /// The type's empty value.
+    Empty,
+    /// [`crate::Error::NotFound`].
+    NotFound,
+    /// [`crate::Error::Rejected`].
+    Rejected,
+}
+
+/// A declared difference between the schema and the server's own signature.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Deviation {
+    pub param: Option<&'static str>,
+    pub reason: &'static str,
+}
+
+impl MethodDescriptor {
+    /// Looks a method up by its JSON-RPC name (case-insensitive, as the server matches).
+    pub fn find(rpc_name: &str) -> Option<&'static MethodDescriptor> {
+        crate::api::descriptors::METHODS
+            .iter()
+            .copied()
+            .find(|m| m.rpc_name.eq_ignore_ascii_case(rpc_name))
+    }
+}

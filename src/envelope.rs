@@ -1,0 +1,251 @@
+//! JSON-RPC 2.0 envelopes: building requests and reading replies, including the ways Kanboard's
+//! replies go wrong (PROTOCOL.md). Pure functions over bytes, so they are tested and fuzzed alone.
+
+use crate::error::{AuthFailure, Body, Error, Result};
+use serde_json::{Map, Value};
+
+/// A successful reply: the result, and any text PHP printed before the JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub result: Value,
+    /// Text the server leaked before the JSON body (a Kanboard bug on some validation failures).
+    pub leaked: Option<String>,
+}
+
+/// The request object for one call. The id is never null: Kanboard treats a null id as a
+/// notification and sends no reply.
+pub fn request(method: &str, id: u64, params: Option<Value>) -> Value {
+    let mut obj = Map::with_capacity(4);
+    obj.insert("jsonrpc".into(), Value::from("2.0"));
+    obj.insert("method".into(), Value::from(method));
+    obj.insert("id".into(), Value::from(id));
+    if let Some(p) = params {
+        obj.insert("params".into(), p);
+    }
+    Value::Object(obj)
+}
+
+/// Parses the body, recovering from text printed before the JSON.
+fn parse_body(method: &str, body: &[u8]) -> Result<(Value, Option<String>)> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Response {
+            method: method.into(),
+            reason: "empty body".into(),
+            body: Body::from_bytes(body),
+        });
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => Ok((v, None)),
+        Err(first) => {
+            // PHP's var_export output can precede the JSON; the reply starts at the last `{"jsonrpc"`
+            // (or `[{"jsonrpc"` for a batch).
+            let text = String::from_utf8_lossy(body);
+            let start = text
+                .rfind("[{\"jsonrpc\"")
+                .or_else(|| text.rfind("{\"jsonrpc\""));
+            if let Some(at) = start.filter(|&i| i > 0) {
+                if let Ok(v) = serde_json::from_str::<Value>(&text[at..]) {
+                    let leaked = text[..at].trim().to_owned();
+                    tracing::warn!(
+                        method,
+                        leaked_bytes = leaked.len(),
+                        "server printed text before its JSON reply"
+                    );
+                    return Ok((v, Some(leaked)));
+                }
+            }
+            Err(Error::Response {
+                method: method.into(),
+                reason: format!("not JSON: {first}"),
+                body: Body::from_bytes(body),
+            })
+        }
+    }
+}
+
+/// Checks the HTTP status. 401/403 are auth failures whatever the body says; 5xx are server
+/// faults (Kanboard sends an empty HTML body on a PHP fatal error).
+fn check_status(method: &str, status: u16, body: &[u8]) -> Result<()> {
+    match status {
+        401 => Err(Error::Auth {
+            method: method.into(),
+            status: Some(401),
+            failure: AuthFailure::BadCredentials,
+        }),
+        403 => Err(Error::Auth {
+            method: method.into(),
+            status: Some(403),
+            failure: AuthFailure::Forbidden,
+        }),
+        s if s >= 500 => Err(Error::Server {
+            method: method.into(),
+            status: s,
+            body: Body::from_bytes(body),
+        }),
+        s if !(200..300).contains(&s) => Err(Error::Response {
+            method: method.into(),
+            reason: format!("unexpected HTTP status {s}"),
+            body: Body::from_bytes(body),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Maps a JSON-RPC error object to the crate's error.
+fn rpc_error(method: &str, err: &Value) -> Error {
+    let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
+    let message = err
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let data = err.get("data").cloned().filter(|d| !d.is_null());
+    match code {
+        -32602 => Error::Validation {
+            method: method.into(),
+            message,
+            detail: data.map(|d| {
+                d.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| d.to_string())
+            }),
+        },
+        401 => Error::Auth {
+            method: method.into(),
+            status: None,
+            failure: AuthFailure::BadCredentials,
+        },
+        403 => Error::Auth {
+            method: method.into(),
+            status: None,
+            failure: AuthFailure::Forbidden,
+        },
+        _ => Error::Api {
+            method: method.into(),
+            code,
+            message,
+            data,
+        },
+    }
+}
+
+fn id_matches(got: Option<&Value>, expected: u64) -> bool {
+    match got {
+        Some(Value::Number(n)) => n.as_u64() == Some(expected),
+        Some(Value::String(s)) => s.parse::<u64>().ok() == Some(expected),
+        _ => false,
+    }
+}
+
+/// Reads one reply object.
+fn read_object(
+    method: &str,
+    expected_id: u64,
+    obj: Value,
+    leaked: Option<String>,
+    raw: &[u8],
+) -> Result<Reply> {
+    let Value::Object(mut map) = obj else {
+        return Err(Error::Response {
+            method: method.into(),
+            reason: "reply is not a JSON object".into(),
+            body: Body::from_bytes(raw),
+        });
+    };
+    if let Some(err) = map.get("error").filter(|e| !e.is_null()) {
+        // Auth and parse errors come with `id: null`; only a wrong non-null id is suspicious.
+        return Err(rpc_error(method, err));
+    }
+    if !id_matches(map.get("id"), expected_id) {
+        return Err(Error::Response {
+            method: method.into(),
+            reason: format!(
+                "reply id {} does not match request id {expected_id}",
+                map.get("id").unwrap_or(&Value::Null)
+            ),
+            body: Body::from_bytes(raw),
+        });
+    }
+    match map.remove("result") {
+        Some(result) => Ok(Reply { result, leaked }),
+        None => Err(Error::Response {
+            method: method.into(),
+            reason: "reply has neither `result` nor `error`".into(),
+            body: Body::from_bytes(raw),
+        }),
+    }
+}
+
+/// Decodes the reply to a single call.
+pub fn decode_single(method: &str, expected_id: u64, status: u16, body: &[u8]) -> Result<Reply> {
+    check_status(method, status, body)?;
+    let (v, leaked) = parse_body(method, body)?;
+    read_object(method, expected_id, v, leaked, body)
+}
+
+/// Decodes the reply to a batch: one result per call, in call order (`calls` are method names
+/// with their ids). A whole-batch failure (401/403, unparseable body) is the outer error.
+pub fn decode_batch(calls: &[(&str, u64)], status: u16, body: &[u8]) -> Result<Vec<Result<Reply>>> {
+    let label = "batch";
+    if let Err(e) = check_status(label, status, body) {
+        return Err(match e {
+            Error::Auth { .. } => Error::BatchRefused {
+                calls: calls.len(),
+                source: Box::new(e),
+            },
+            other => other,
+        });
+    }
+    let (v, leaked) = parse_body(label, body)?;
+    let items = match v {
+        Value::Array(items) => items,
+        // A single error object answers the whole batch (auth, -32600, -32700).
+        Value::Object(ref m) if m.get("error").is_some_and(|e| !e.is_null()) => {
+            let err = rpc_error(label, &m["error"]);
+            return Err(match err {
+                Error::Auth { .. } => Error::BatchRefused {
+                    calls: calls.len(),
+                    source: Box::new(err),
+                },
+                other => other,
+            });
+        }
+        _ => {
+            return Err(Error::Response {
+                method: label.into(),
+                reason: "batch reply is not a list".into(),
+                body: Body::from_bytes(body),
+            });
+        }
+    };
+    // Replies come in request order, but match by id so a reordering server is read right too.
+    let mut by_id: std::collections::HashMap<u64, Value> =
+        std::collections::HashMap::with_capacity(items.len());
+    let mut unmatched = Vec::new();
+    for item in items {
+        match item.get("id").and_then(|id| {
+            id.as_u64()
+                .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
+        }) {
+            Some(id) => {
+                by_id.insert(id, item);
+            }
+            None => unmatched.push(item),
+        }
+    }
+    Ok(calls
+        .iter()
+        .map(|&(method, id)| match by_id.remove(&id) {
+            Some(item) => read_object(method, id, item, leaked.clone(), body),
+            None => Err(match unmatched.first().and_then(|u| u.get("error")) {
+                // An element the server could not parse answers with `id: null`.
+                Some(err) => rpc_error(method, err),
+                None => Error::Response {
+                    method: method.into(),
+                    reason: format!("no reply with id {id} in the batch"),
+                    body: Body::from_bytes(body),
+                },
+            }),
+        })
+        .collect())
+}

@@ -1,0 +1,254 @@
+//! The one error type of the crate. Every server quirk in Kanboard's protocol maps to one variant.
+
+use std::fmt;
+
+/// Result of every client call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Text the server sent, kept whole but shown shortened so errors stay one readable line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Body(pub String);
+
+impl Body {
+    const SHOWN: usize = 200;
+
+    pub(crate) fn from_bytes(b: &[u8]) -> Self {
+        Body(String::from_utf8_lossy(b).into_owned())
+    }
+
+    /// The whole text as received.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("(empty body)");
+        }
+        match self.0.char_indices().nth(Self::SHOWN) {
+            Some((cut, _)) => write!(f, "{:?}… ({} bytes)", &self.0[..cut], self.0.len()),
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Why the server (or the client, before sending) refused the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthFailure {
+    /// HTTP 401: the token, username or password is wrong.
+    BadCredentials,
+    /// HTTP 403: the credentials are valid but may not call this method or touch this project
+    /// (a user-only method with the app token, a role too low, a project the user is not in).
+    Forbidden,
+    /// Refused by the client without sending: the method needs a user login and the client
+    /// holds an application token.
+    UserOnlyMethod,
+}
+
+impl fmt::Display for AuthFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthFailure::BadCredentials => {
+                "credentials rejected (HTTP 401): check the API token, or the username and password in user mode"
+            }
+            AuthFailure::Forbidden => {
+                "permission denied (HTTP 403): the credentials are valid but may not call this method on this \
+                 object (user-only methods need a user login; some need an admin or manager role or project membership)"
+            }
+            AuthFailure::UserOnlyMethod => {
+                "this method needs a user login (username and password or personal access token); \
+                 the client uses the application token"
+            }
+        })
+    }
+}
+
+/// Everything that can go wrong in a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client or its configuration is incomplete or invalid.
+    #[error("configuration error in `{field}`: {message}")]
+    Config { field: String, message: String },
+
+    /// No HTTP exchange completed: refused connection, DNS, TLS, timeout, cut-off body.
+    #[error("cannot reach Kanboard at {url}: {source}")]
+    Connection {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The server refused the credentials or the permission.
+    #[error("{method}: {failure}")]
+    Auth {
+        method: String,
+        status: Option<u16>,
+        failure: AuthFailure,
+    },
+
+    /// A JSON-RPC error object other than invalid parameters (e.g. -32601 method not found).
+    #[error("{method}: JSON-RPC error {code}: {message}{}", data_suffix(.data))]
+    Api {
+        method: String,
+        code: i64,
+        message: String,
+        data: Option<serde_json::Value>,
+    },
+
+    /// JSON-RPC -32602: wrong parameters, with the server's detail such as "Missing argument: user_id".
+    #[error("{method}: invalid parameters: {}", .detail.as_deref().unwrap_or(.message))]
+    Validation {
+        method: String,
+        message: String,
+        detail: Option<String>,
+    },
+
+    /// The method found nothing for the identifier (the server answered null, or false for some).
+    #[error("{resource}: {method} found nothing for {identifier}")]
+    NotFound {
+        resource: String,
+        identifier: String,
+        method: String,
+    },
+
+    /// The server answered `false` (or `0`, or `null`) where success was expected: validation
+    /// failed, a duplicate, a missing parent object.
+    #[error("{method}: the server refused the operation (it answered {returned}){}", detail_suffix(.detail))]
+    Rejected {
+        method: String,
+        returned: String,
+        detail: Option<String>,
+    },
+
+    /// HTTP 5xx: usually a PHP fatal error (Kanboard sends an empty HTML body).
+    #[error("{method}: server error HTTP {status}: {body}")]
+    Server {
+        method: String,
+        status: u16,
+        body: crate::error::Body,
+    },
+
+    /// The reply is not a usable JSON-RPC response.
+    #[error("{method}: malformed response ({reason}): {body}")]
+    Response {
+        method: String,
+        reason: String,
+        body: crate::error::Body,
+    },
+
+    /// The reply is well formed but its result does not have the declared shape.
+    #[error("{method}: cannot decode the result at `{path}`: {message}")]
+    Decode {
+        method: String,
+        path: String,
+        message: String,
+    },
+
+    /// A batch was refused as a whole (one 401 or 403 replaces every reply); calls before the
+    /// refused one may already have run on the server.
+    #[error("batch of {calls} calls refused as a whole: {source}")]
+    BatchRefused {
+        calls: usize,
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// A parameter could not be prepared (for example a file to upload could not be read).
+    #[error("{method}: cannot prepare parameter: {message}")]
+    Input { method: String, message: String },
+}
+
+fn data_suffix(d: &Option<serde_json::Value>) -> String {
+    match d {
+        Some(serde_json::Value::String(s)) => format!(" ({s})"),
+        Some(v) => format!(" ({v})"),
+        None => String::new(),
+    }
+}
+
+fn detail_suffix(d: &Option<String>) -> String {
+    match d {
+        Some(s) => format!("; server printed: {}", Body(s.clone())),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// The object asked for does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+
+    /// The credentials or their permissions were refused (also inside a refused batch).
+    pub fn is_auth(&self) -> bool {
+        match self {
+            Error::Auth { .. } => true,
+            Error::BatchRefused { source, .. } => source.is_auth(),
+            _ => false,
+        }
+    }
+
+    /// The server refused the operation by answering `false`.
+    pub fn is_rejected(&self) -> bool {
+        matches!(self, Error::Rejected { .. })
+    }
+
+    /// JSON-RPC -32602.
+    pub fn is_validation(&self) -> bool {
+        matches!(self, Error::Validation { .. })
+    }
+
+    /// No exchange with the server completed.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection { .. })
+    }
+
+    /// The call ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Connection { source, .. } if source.is_timeout())
+    }
+
+    /// The server does not have this method (-32601): an older Kanboard or a missing plugin.
+    pub fn is_method_not_found(&self) -> bool {
+        matches!(self, Error::Api { code: -32601, .. })
+    }
+
+    /// The JSON-RPC error code, when the server sent one.
+    pub fn rpc_code(&self) -> Option<i64> {
+        match self {
+            Error::Api { code, .. } => Some(*code),
+            Error::Validation { .. } => Some(-32602),
+            _ => None,
+        }
+    }
+
+    /// Worth trying again: connection failures and 5xx answers.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Connection { .. } | Error::Server { .. })
+    }
+}
+
+/// Turns a `NotFound` into `Ok(None)`, for callers that treat absence as a normal answer.
+pub trait OptionalExt<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExt<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

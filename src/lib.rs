@@ -1,0 +1,34 @@
+//! A typed async client for [Kanboard](https://kanboard.org)'s JSON-RPC API.
+//!
+//! The API surface (models, resources, one request builder per method, the descriptor table)
+//! is generated at build time from `schema/kanboard.yaml`; this crate's hand-written code is
+//! the transport, the loose-type decoding, the error mapping and the configuration.
+//!
+//! ```no_run
+//! # async fn example() -> kanboard::Result<()> {
+//! let kb = kanboard::KanboardClient::new("http://localhost/jsonrpc.php", "your-api-token")?;
+//! println!("Kanboard {}", kb.application().get_version().send().await?);
+//! for task in kb.tasks().get_all_tasks(1).send().await? {
+//!     println!("#{} {}", task.id, task.title);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod batch;
+mod client;
+mod convention;
+pub mod de;
+pub mod descriptor;
+pub mod envelope;
+mod error;
+mod inputs;
+mod request;
+
+pub use batch::{Batch, BatchOutput, BatchResults, Slot};
+pub use client::{Auth, ClientBuilder, KanboardClient, RetryPolicy};
+pub use error::{AuthFailure, Body, Error, OptionalExt, Result};
+pub use inputs::{DateInput, FileContent, Secret};
+pub use request::Request;
+
+// The generated models, resources and descriptor table.
+include!(concat!(env!("OUT_DIR"), "/kanboard_api.rs"));
