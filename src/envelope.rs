@@ -43,16 +43,16 @@ fn parse_body(method: &str, body: &[u8]) -> Result<(Value, Option<String>)> {
             let start = text
                 .rfind("[{\"jsonrpc\"")
                 .or_else(|| text.rfind("{\"jsonrpc\""));
-            if let Some(at) = start.filter(|&i| i > 0) {
-                if let Ok(v) = serde_json::from_str::<Value>(&text[at..]) {
-                    let leaked = text[..at].trim().to_owned();
-                    tracing::warn!(
-                        method,
-                        leaked_bytes = leaked.len(),
-                        "server printed text before its JSON reply"
-                    );
-                    return Ok((v, Some(leaked)));
-                }
+            if let Some(at) = start.filter(|&i| i > 0)
+                && let Ok(v) = serde_json::from_str::<Value>(&text[at..])
+            {
+                let leaked = text[..at].trim().to_owned();
+                tracing::warn!(
+                    method,
+                    leaked_bytes = leaked.len(),
+                    "server printed text before its JSON reply"
+                );
+                return Ok((v, Some(leaked)));
             }
             Err(Error::Response {
                 method: method.into(),
@@ -124,7 +124,7 @@ fn rpc_error(method: &str, err: &Value) -> Error {
             method: method.into(),
             code,
             message,
-            data,
+            data: data.map(Box::new),
         },
     }
 }

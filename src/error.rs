@@ -102,7 +102,7 @@ pub enum Error {
         method: String,
         code: i64,
         message: String,
-        data: Option<serde_json::Value>,
+        data: Option<Box<serde_json::Value>>,
     },
 
     /// JSON-RPC -32602: wrong parameters, with the server's detail such as "Missing argument: user_id".
@@ -168,8 +168,8 @@ pub enum Error {
     Input { method: String, message: String },
 }
 
-fn data_suffix(d: &Option<serde_json::Value>) -> String {
-    match d {
+fn data_suffix(d: &Option<Box<serde_json::Value>>) -> String {
+    match d.as_deref() {
         Some(serde_json::Value::String(s)) => format!(" ({s})"),
         Some(v) => format!(" ({v})"),
         None => String::new(),

@@ -240,58 +240,69 @@ fn is_timestamp(ty: &Ty) -> bool {
 
 /// (field type in the builder, argument type, conversion of the argument named `v`).
 fn param_parts(ty: &Ty) -> (TokenStream, TokenStream, TokenStream) {
+    param_parts_of(ty, &quote!(v))
+}
+
+/// As [`param_parts`], converting the expression `v`.
+fn param_parts_of(ty: &Ty, v: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
     match ty {
-        Ty::Int => (quote!(i64), quote!(i64), quote!(v)),
-        Ty::Float => (quote!(f64), quote!(f64), quote!(v)),
-        Ty::Bool => (quote!(bool), quote!(bool), quote!(v)),
-        Ty::String => (quote!(String), quote!(impl Into<String>), quote!(v.into())),
+        Ty::Int => (quote!(i64), quote!(i64), quote!(#v)),
+        Ty::Float => (quote!(f64), quote!(f64), quote!(#v)),
+        Ty::Bool => (quote!(bool), quote!(bool), quote!(#v)),
+        Ty::String => (quote!(String), quote!(impl Into<String>), quote!(#v.into())),
         Ty::Date => (
             quote!(crate::DateInput),
             quote!(impl Into<crate::DateInput>),
-            quote!(v.into()),
+            quote!(#v.into()),
         ),
         Ty::Secret => (
             quote!(crate::Secret),
             quote!(impl Into<crate::Secret>),
-            quote!(v.into()),
+            quote!(#v.into()),
         ),
         Ty::Bytes => (
             quote!(crate::FileContent),
             quote!(impl Into<crate::FileContent>),
-            quote!(v.into()),
+            quote!(#v.into()),
         ),
         Ty::Json => (
             quote!(serde_json::Value),
             quote!(impl Into<serde_json::Value>),
-            quote!(v.into()),
+            quote!(#v.into()),
         ),
         Ty::Enum(n) => {
             let n = naming::ty(n);
             (
                 quote!(crate::models::#n),
                 quote!(impl Into<crate::models::#n>),
-                quote!(v.into()),
+                quote!(#v.into()),
             )
         }
         Ty::List(t) => {
-            let (item, arg, _) = param_parts(t);
+            let (item, arg, conv) = param_parts_of(t, &quote!(x));
+            // Plain numbers need no conversion; text and enums go through `Into`.
+            let collect = if conv.to_string() == "x" {
+                quote!(#v.into_iter().collect())
+            } else {
+                quote!(#v.into_iter().map(Into::into).collect())
+            };
             (
                 quote!(Vec<#item>),
                 quote!(impl IntoIterator<Item = #arg>),
-                quote!(v.into_iter().map(Into::into).collect()),
+                collect,
             )
         }
         Ty::Map(k, t) => {
-            let (val, arg, _) = param_parts(t);
-            let (kf, ka) = if *k == MapKey::Int {
-                (quote!(i64), quote!(i64))
+            let (val, arg, vconv) = param_parts_of(t, &quote!(v));
+            let (kf, ka, kconv) = if *k == MapKey::Int {
+                (quote!(i64), quote!(i64), quote!(k))
             } else {
-                (quote!(String), quote!(impl Into<String>))
+                (quote!(String), quote!(impl Into<String>), quote!(k.into()))
             };
             (
                 quote!(indexmap::IndexMap<#kf, #val>),
                 quote!(impl IntoIterator<Item = (#ka, #arg)>),
-                quote!(v.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+                quote!(#v.into_iter().map(|(k, v)| (#kconv, #vconv)).collect()),
             )
         }
         // Rejected by the checker.
@@ -441,8 +452,12 @@ fn constructor(r: &Resource, m: &Method) -> TokenStream {
     let inits = m.params.iter().map(|p| {
         let id = naming::field(&p.name);
         if p.required {
-            let (_, _, conv) = param_parts(&p.ty);
-            quote!(#id: { let v = #id; #conv })
+            let (_, _, conv) = param_parts_of(&p.ty, &quote!(#id));
+            if id == conv.to_string() {
+                quote!(#id)
+            } else {
+                quote!(#id: #conv)
+            }
         } else {
             quote!(#id: None)
         }

@@ -467,6 +467,9 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
     })
 }
 
+/// For one sentinel: its default outcome and the outcomes allowed.
+type Rule = (Outcome, &'static [Outcome]);
+
 fn check_returns(
     r: &Spanned<crate::schema::ReturnsDef>,
     models: &BTreeSet<String>,
@@ -533,12 +536,7 @@ fn check_returns(
         }
     };
     // (default, allowed) for each sentinel, per kind.
-    let (f, n, z, e): (
-        (Outcome, &[Outcome]),
-        (Outcome, &[Outcome]),
-        (Outcome, &[Outcome]),
-        (Outcome, &[Outcome]),
-    ) = match kind {
+    let (f, n, z, e): (Rule, Rule, Rule, Rule) = match kind {
         Kind::NewId => (
             (Rejected, &[Rejected]),
             (Rejected, &[Rejected]),

@@ -1,0 +1,136 @@
+//! A broken schema is reported as `LINE:COL: what is wrong`, never a panic.
+
+use kanboard_codegen::{Diagnostic, check};
+
+const GOOD: &str = "\
+version: 1
+resources:
+  application:
+    doc: Server information.
+    methods:
+      get_version:
+        rpc: getVersion
+        doc: The version.
+        returns: {kind: value, type: string}
+";
+
+fn err(yaml: &str) -> Diagnostic {
+    check(yaml).expect_err("the schema should be refused")
+}
+
+#[test]
+fn good_schema_passes() {
+    check(GOOD).unwrap();
+}
+
+#[test]
+fn misspelled_key_points_at_it() {
+    let d = err(&GOOD.replace("returns:", "retuns:"));
+    assert_eq!((d.line, d.column), (9, 9), "{d}");
+    assert!(d.message.contains("unknown field `retuns`"), "{d}");
+    assert_eq!(
+        d.render("schema/kanboard.yaml").split(": ").next().unwrap(),
+        "schema/kanboard.yaml:9:9"
+    );
+}
+
+#[test]
+fn unknown_type_points_at_it() {
+    let d = err(&GOOD.replace("type: string", "type: strng"));
+    assert_eq!(d.line, 9, "{d}");
+    assert!(d.message.starts_with("unknown type `strng`"), "{d}");
+}
+
+#[test]
+fn duplicate_method_points_at_second_declaration() {
+    let yaml = format!(
+        "{GOOD}      version_again:\n        rpc: getVersion\n        doc: Again.\n        returns: {{kind: value, type: string}}\n"
+    );
+    let d = err(&yaml);
+    assert_eq!((d.line, d.column), (11, 14), "{d}");
+    assert!(
+        d.message.contains(
+            "duplicate method: `getVersion` is already declared as `application.get_version`"
+        ),
+        "{d}"
+    );
+}
+
+#[test]
+fn duplicate_yaml_key_is_refused() {
+    let yaml = format!(
+        "{GOOD}      get_version:\n        rpc: getVersion2\n        doc: Again.\n        returns: {{kind: value, type: string}}\n"
+    );
+    let d = err(&yaml);
+    assert!(d.line >= 10, "{d}");
+    assert!(d.message.to_lowercase().contains("duplicate"), "{d}");
+}
+
+#[test]
+fn convention_that_does_not_fit_the_type() {
+    let d = err(&GOOD.replace("{kind: value, type: string}", "{kind: list, type: string}"));
+    assert_eq!(d.line, 9);
+    assert!(d.message.contains("does not fit"), "{d}");
+    let d = err(&GOOD.replace(
+        "{kind: value, type: string}",
+        "{kind: model, type: string, on_false: empty}",
+    ));
+    assert!(d.message.contains("does not fit"), "{d}");
+    let d = err(&GOOD.replace(
+        "{kind: value, type: string}",
+        "{kind: list, type: \"list<int>\", on_empty: rejected}",
+    ));
+    assert!(
+        d.message
+            .contains("`on_empty: rejected` does not fit a `list` return"),
+        "{d}"
+    );
+}
+
+#[test]
+fn other_mistakes() {
+    for (from, to, needle) in [
+        ("version: 1", "version: 2", "unsupported schema version"),
+        ("get_version:", "GetVersion:", "must be snake_case"),
+        ("kind: value", "kind: thing", "unknown return kind"),
+        (
+            "doc: The version.",
+            "doc: The version.\n        auth: admin",
+            "`auth: admin`",
+        ),
+        (
+            "doc: The version.",
+            "doc: The version.\n        params: {x: \"list<\"}",
+            "unknown type",
+        ),
+        (
+            "doc: The version.",
+            "doc: The version.\n        params: {x: \"map<float,int>\"}",
+            "map key",
+        ),
+        (
+            "doc: The version.",
+            "doc: The version.\n        params: {x: \"int?\"}",
+            "say `required: false`",
+        ),
+    ] {
+        let d = err(&GOOD.replace(from, to));
+        assert!(d.message.contains(needle), "{from} -> {to}: {d}");
+        assert!(d.line > 0, "{from} -> {to}: no position in {d}");
+    }
+}
+
+#[test]
+fn garbage_never_panics() {
+    for text in [
+        "",
+        ":",
+        "[",
+        "version: [1",
+        "\t- x",
+        "resources: 5",
+        "version: 1\nresources: {a: {doc: x, methods: {m: 1}}}",
+    ] {
+        let _ = check(text);
+    }
+}
