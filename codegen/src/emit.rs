@@ -39,6 +39,11 @@ pub fn api(api: &Api) -> TokenStream {
         .resources
         .iter()
         .flat_map(|r| r.methods.iter().map(move |m| descriptor(r, m)));
+    let normalizers = api.resources.iter().flat_map(|r| r.methods.iter()).map(|m| {
+        let rpc = &m.rpc;
+        let out = output_type(&m.returns);
+        quote!(#rpc => crate::convention::normalize::<#out>(desc, result))
+    });
     let all = api
         .resources
         .iter()
@@ -67,6 +72,19 @@ pub fn api(api: &Api) -> TokenStream {
 
                 /// Every method, in schema order.
                 pub static METHODS: &[&MethodDescriptor] = &[#(&#all),*];
+
+                /// Decodes a raw result the way the typed method does (its convention, its
+                /// model) and gives it back as normalized JSON: for tools (the command line,
+                /// recorded-response checks) that work on methods by name.
+                pub fn decode_normalized(
+                    desc: &MethodDescriptor,
+                    result: serde_json::Value,
+                ) -> crate::Result<serde_json::Value> {
+                    match desc.rpc_name {
+                        #(#normalizers,)*
+                        _ => Ok(result),
+                    }
+                }
             }
         }
 
