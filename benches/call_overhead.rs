@@ -1,0 +1,191 @@
+//! Client CPU time per call (`getVersion`) against a local Kanboard, beside kanboard-cli 1.2.4's
+//! figure measured in the same run against the same server.
+//!
+//! `cargo bench --bench call_overhead`. Uses KANBOARD_URL/KANBOARD_TOKEN, or starts a server with
+//! scripts/kanboard-server.sh when those are unset. kanboard-cli is looked up in
+//! KANBOARD_CLI_VENV (default /opt/kanboard-cli-venv; `scripts/install-kanboard-cli.sh`).
+//!
+//! CPU time is the run time of every thread of the process (/proc/self/task/*/schedstat), so server time
+//! (another process) is not counted but every client thread is.
+
+use std::process::Command;
+use std::time::Instant;
+
+const CALLS: usize = 400;
+
+/// The process's user + system CPU time in nanoseconds, from /proc/self/schedstat of every
+/// thread (the kernel's per-thread run time, in ns).
+fn process_cpu_ns() -> u128 {
+    let tasks = std::fs::read_dir("/proc/self/task").expect("Linux /proc");
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u128>().ok())
+        .sum()
+}
+
+struct Server {
+    url: String,
+    token: String,
+    state_dir: Option<String>,
+}
+
+fn server() -> Option<Server> {
+    if let (Ok(url), Ok(token)) = (
+        std::env::var("KANBOARD_URL"),
+        std::env::var("KANBOARD_TOKEN"),
+    ) {
+        return Some(Server {
+            url,
+            token,
+            state_dir: None,
+        });
+    }
+    let out = Command::new("bash")
+        .args(["scripts/kanboard-server.sh", "start"])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let get = |k: &str| {
+        text.lines().find_map(|l| {
+            l.strip_prefix(&format!("export {k}="))
+                .map(|v| v.trim_matches('\'').to_owned())
+        })
+    };
+    Some(Server {
+        url: get("KANBOARD_URL")?,
+        token: get("KANBOARD_TOKEN")?,
+        state_dir: get("KANBOARD_STATE_DIR"),
+    })
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.state_dir {
+            let _ = Command::new("bash")
+                .args(["scripts/kanboard-server.sh", "stop", dir])
+                .status();
+        }
+    }
+}
+
+struct Row {
+    client: &'static str,
+    mode: &'static str,
+    cpu_us: f64,
+    wall_ms: f64,
+}
+
+fn measure_rust(srv: &Server) -> Vec<Row> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let kb = kanboard::KanboardClient::builder(&srv.url)
+        .app_token(&srv.token)
+        .no_proxy()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        for _ in 0..20 {
+            kb.application().get_version().send().await.unwrap(); // warm up
+        }
+        let (cpu0, t0) = (process_cpu_ns(), Instant::now());
+        for _ in 0..CALLS {
+            let v = kb.application().get_version().send().await.unwrap();
+            assert!(!v.is_empty());
+        }
+        let sequential = Row {
+            client: "kanboard (Rust)",
+            mode: "one call per request",
+            cpu_us: (process_cpu_ns() - cpu0) as f64 / 1e3 / CALLS as f64,
+            wall_ms: t0.elapsed().as_secs_f64() * 1e3,
+        };
+        let (cpu0, t0) = (process_cpu_ns(), Instant::now());
+        let mut batch = kb.batch();
+        let slots: Vec<_> = (0..CALLS)
+            .map(|_| batch.add(kb.application().get_version()).unwrap())
+            .collect();
+        let mut results = batch.send().await.unwrap();
+        for s in slots {
+            assert!(!results.take(s).unwrap().is_empty());
+        }
+        let batched = Row {
+            client: "kanboard (Rust)",
+            mode: "one batch of all calls",
+            cpu_us: (process_cpu_ns() - cpu0) as f64 / 1e3 / CALLS as f64,
+            wall_ms: t0.elapsed().as_secs_f64() * 1e3,
+        };
+        vec![sequential, batched]
+    })
+}
+
+const PYTHON: &str = r#"
+import os, sys, time
+from kanboard import KanboardClient
+n = int(sys.argv[1])
+c = KanboardClient(os.environ["KB_URL"], os.environ["KB_TOKEN"])
+for _ in range(20):
+    c.application.get_version()
+cpu0, t0 = time.process_time(), time.perf_counter()
+for _ in range(n):
+    assert c.application.get_version()
+print((time.process_time() - cpu0) / n * 1e6, (time.perf_counter() - t0) * 1e3)
+"#;
+
+fn measure_python(srv: &Server) -> Result<Row, String> {
+    let venv =
+        std::env::var("KANBOARD_CLI_VENV").unwrap_or_else(|_| "/opt/kanboard-cli-venv".into());
+    let python = format!("{venv}/bin/python");
+    let out = Command::new(&python)
+        .args(["-c", PYTHON, &CALLS.to_string()])
+        .env("KB_URL", &srv.url)
+        .env("KB_TOKEN", &srv.token)
+        .output()
+        .map_err(|e| {
+            format!("cannot run {python}: {e} (scripts/install-kanboard-cli.sh installs it)")
+        })?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text
+        .split_whitespace()
+        .map(|x| x.parse::<f64>().unwrap_or(f64::NAN));
+    Ok(Row {
+        client: "kanboard-cli 1.2.4 (Python)",
+        mode: "one call per request",
+        cpu_us: it.next().unwrap_or(f64::NAN),
+        wall_ms: it.next().unwrap_or(f64::NAN),
+    })
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else to parse.
+    let Some(srv) = server() else {
+        println!(
+            "SKIPPED call_overhead: no Kanboard (set KANBOARD_URL/KANBOARD_TOKEN or install one, see scripts/README.md)"
+        );
+        return;
+    };
+    let mut rows = measure_rust(&srv);
+    match measure_python(&srv) {
+        Ok(row) => rows.push(row),
+        Err(e) => println!("kanboard-cli not measured: {e}"),
+    }
+    println!(
+        "\ngetVersion x {CALLS} against {} (client CPU = run time of all client threads)\n",
+        srv.url
+    );
+    println!("| client | mode | client CPU per call | wall time, all calls |");
+    println!("|---|---|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {:.1} µs | {:.0} ms |",
+            r.client, r.mode, r.cpu_us, r.wall_ms
+        );
+    }
+}
