@@ -5,22 +5,20 @@
 //! scripts/kanboard-server.sh when those are unset. kanboard-cli is looked up in
 //! KANBOARD_CLI_VENV (default /opt/kanboard-cli-venv; `scripts/install-kanboard-cli.sh`).
 //!
-//! CPU time is the run time of every thread of the process (/proc/self/task/*/schedstat), so server time
+//! CPU time is the process's user and system time (getrusage), all threads, so server time
 //! (another process) is not counted but every client thread is.
 
 use std::process::Command;
 use std::time::Instant;
 
-const CALLS: usize = 400;
+const CALLS: usize = 1000;
 
-/// The process's user + system CPU time in nanoseconds, from /proc/self/schedstat of every
-/// thread (the kernel's per-thread run time, in ns).
-fn process_cpu_ns() -> u128 {
-    let tasks = std::fs::read_dir("/proc/self/task").expect("Linux /proc");
-    tasks
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<u128>().ok())
-        .sum()
+/// The process's (user, system) CPU time in microseconds, all threads (getrusage RUSAGE_SELF).
+fn cpu_us() -> (f64, f64) {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let u = getrusage(UsageWho::RUSAGE_SELF).expect("getrusage");
+    let us = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 * 1e6 + t.tv_usec() as f64;
+    (us(u.user_time()), us(u.system_time()))
 }
 
 struct Server {
@@ -75,8 +73,27 @@ impl Drop for Server {
 struct Row {
     client: &'static str,
     mode: &'static str,
-    cpu_us: f64,
+    user_us: f64,
+    sys_us: f64,
     wall_ms: f64,
+}
+
+/// Runs `f` and returns a row of per-call figures.
+async fn timed<F: std::future::Future<Output = ()>>(
+    client: &'static str,
+    mode: &'static str,
+    f: F,
+) -> Row {
+    let ((u0, s0), t0) = (cpu_us(), Instant::now());
+    f.await;
+    let (u1, s1) = cpu_us();
+    Row {
+        client,
+        mode,
+        user_us: (u1 - u0) / CALLS as f64,
+        sys_us: (s1 - s0) / CALLS as f64,
+        wall_ms: t0.elapsed().as_secs_f64() * 1e3,
+    }
 }
 
 fn measure_rust(srv: &Server) -> Vec<Row> {
@@ -93,32 +110,24 @@ fn measure_rust(srv: &Server) -> Vec<Row> {
         for _ in 0..20 {
             kb.application().get_version().send().await.unwrap(); // warm up
         }
-        let (cpu0, t0) = (process_cpu_ns(), Instant::now());
-        for _ in 0..CALLS {
-            let v = kb.application().get_version().send().await.unwrap();
-            assert!(!v.is_empty());
-        }
-        let sequential = Row {
-            client: "kanboard (Rust)",
-            mode: "one call per request",
-            cpu_us: (process_cpu_ns() - cpu0) as f64 / 1e3 / CALLS as f64,
-            wall_ms: t0.elapsed().as_secs_f64() * 1e3,
-        };
-        let (cpu0, t0) = (process_cpu_ns(), Instant::now());
-        let mut batch = kb.batch();
-        let slots: Vec<_> = (0..CALLS)
-            .map(|_| batch.add(kb.application().get_version()).unwrap())
-            .collect();
-        let mut results = batch.send().await.unwrap();
-        for s in slots {
-            assert!(!results.take(s).unwrap().is_empty());
-        }
-        let batched = Row {
-            client: "kanboard (Rust)",
-            mode: "one batch of all calls",
-            cpu_us: (process_cpu_ns() - cpu0) as f64 / 1e3 / CALLS as f64,
-            wall_ms: t0.elapsed().as_secs_f64() * 1e3,
-        };
+        let sequential = timed("kanboard (Rust)", "one call per request", async {
+            for _ in 0..CALLS {
+                let v = kb.application().get_version().send().await.unwrap();
+                assert!(!v.is_empty());
+            }
+        })
+        .await;
+        let batched = timed("kanboard (Rust)", "one batch of all calls", async {
+            let mut batch = kb.batch();
+            let slots: Vec<_> = (0..CALLS)
+                .map(|_| batch.add(kb.application().get_version()).unwrap())
+                .collect();
+            let mut results = batch.send().await.unwrap();
+            for s in slots {
+                assert!(!results.take(s).unwrap().is_empty());
+            }
+        })
+        .await;
         vec![sequential, batched]
     })
 }
@@ -130,10 +139,11 @@ n = int(sys.argv[1])
 c = KanboardClient(os.environ["KB_URL"], os.environ["KB_TOKEN"])
 for _ in range(20):
     c.application.get_version()
-cpu0, t0 = time.process_time(), time.perf_counter()
+r0, t0 = os.times(), time.perf_counter()
 for _ in range(n):
     assert c.application.get_version()
-print((time.process_time() - cpu0) / n * 1e6, (time.perf_counter() - t0) * 1e3)
+r1 = os.times()
+print((r1.user - r0.user) / n * 1e6, (r1.system - r0.system) / n * 1e6, (time.perf_counter() - t0) * 1e3)
 "#;
 
 fn measure_python(srv: &Server) -> Result<Row, String> {
@@ -158,7 +168,8 @@ fn measure_python(srv: &Server) -> Result<Row, String> {
     Ok(Row {
         client: "kanboard-cli 1.2.4 (Python)",
         mode: "one call per request",
-        cpu_us: it.next().unwrap_or(f64::NAN),
+        user_us: it.next().unwrap_or(f64::NAN),
+        sys_us: it.next().unwrap_or(f64::NAN),
         wall_ms: it.next().unwrap_or(f64::NAN),
     })
 }
@@ -177,15 +188,26 @@ fn main() {
         Err(e) => println!("kanboard-cli not measured: {e}"),
     }
     println!(
-        "\ngetVersion x {CALLS} against {} (client CPU = run time of all client threads)\n",
+        "\ngetVersion x {CALLS} against {} (client CPU = user + system time of the client process)\n",
         srv.url
     );
-    println!("| client | mode | client CPU per call | wall time, all calls |");
-    println!("|---|---|---:|---:|");
+    println!(
+        "| client | mode | client CPU per call (user + system) | user | system | wall time, all calls |"
+    );
+    println!("|---|---|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {:.1} µs | {:.0} ms |",
-            r.client, r.mode, r.cpu_us, r.wall_ms
+            "| {} | {} | {:.1} µs | {:.1} µs | {:.1} µs | {:.0} ms |",
+            r.client,
+            r.mode,
+            r.user_us + r.sys_us,
+            r.user_us,
+            r.sys_us,
+            r.wall_ms
         );
     }
+    println!(
+        "\nSystem time includes the kernel's loopback TCP work for both ends of each connection;"
+    );
+    println!("`php -S` closes every connection, so each call pays a TCP connect and close.");
 }
