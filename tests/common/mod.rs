@@ -1,6 +1,8 @@
 //! Shared by the live test files: where the real Kanboard is, and a tally of methods exercised.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod core_flow;
+
 use kanboard::{KanboardClient, Request};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
