@@ -1,7 +1,7 @@
 //! The application, projects and tasks resources against a real Kanboard: every method called
 //! with an assertion on what came back. Shared by `live_core.rs` and `live_api.rs`.
 
-use super::{Live, Tally, unique};
+use super::{Live, Tally, unique, unique_identifier};
 use kanboard::OptionalExt;
 use kanboard::models::Color;
 
@@ -52,7 +52,7 @@ pub async fn application_projects_tasks(env: &Live, t: &Tally) {
 
     // projects
     let name = unique("live-project");
-    let ident = format!("LP{}", std::process::id() % 100_000);
+    let ident = unique_identifier("LP");
     let email = format!("{ident}@example.org").to_lowercase();
     let pid = t
         .hit(kb.projects().create_project(&name))

@@ -51,6 +51,12 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}-{nanos}", std::process::id())
 }
 
+/// A project identifier (letters and digits only) no earlier run used.
+pub fn unique_identifier(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}{}{}", std::process::id() % 10_000, nanos % 1_000_000)
+}
+
 /// The JSON-RPC methods a live test has called.
 #[derive(Default)]
 pub struct Tally(Mutex<BTreeSet<&'static str>>);
