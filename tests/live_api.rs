@@ -1309,11 +1309,7 @@ async fn me_and_refusals(env: &Live, t: &Tally, p: i64) {
     let mine = t.hit(alice.me().get_my_projects()).send().await.unwrap();
     let mut ids: Vec<i64> = mine.iter().map(|x| x.id).collect();
     ids.sort();
-    assert_eq!(ids, {
-        let mut v = vec![p, private];
-        v.sort();
-        v
-    });
+    assert_eq!(ids, [p.min(private), p.max(private)]);
     let private_project = mine.iter().find(|x| x.id == private).unwrap();
     assert!(private_project.is_private && private_project.owner_id == alice_id);
 
