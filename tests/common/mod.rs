@@ -1,6 +1,8 @@
 //! Shared by the live test files: where the real Kanboard is, and a tally of methods exercised.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod core_flow;
+
 use kanboard::{KanboardClient, Request};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -62,6 +64,19 @@ pub fn unique(prefix: &str) -> String {
         .unwrap()
         .subsec_nanos();
     format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
+/// A project identifier (letters and digits only) no earlier run used.
+pub fn unique_identifier(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{prefix}{}{}",
+        std::process::id() % 10_000,
+        nanos % 1_000_000
+    )
 }
 
 /// The JSON-RPC methods a live test has called.
