@@ -225,7 +225,7 @@ fn model_def(m: &Model) -> TokenStream {
         };
         let mut text = f.doc.clone().unwrap_or_default();
         if text.is_empty() {
-            text = format!("`{}` ({})", f.wire, f.ty.spelling());
+            text = format!("`{}` (`{}`)", f.wire, f.ty.spelling());
         }
         let fdoc = docs(&text);
         quote! {
