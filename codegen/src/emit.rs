@@ -496,7 +496,7 @@ fn constructor(r: &Resource, m: &Method) -> TokenStream {
 }
 
 fn param_doc(p: &Param) -> String {
-    let mut s = p.doc.clone().unwrap_or_else(|| format!("`{}`", p.wire));
+    let mut s = p.doc.clone().unwrap_or_else(|| format!("The `{}` parameter.", p.name));
     if p.wire != p.name {
         s.push_str(&format!(" (sent as `{}`)", p.wire));
     }
