@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start / stop a throwaway Kanboard (PHP built-in server + fresh SQLite DB) on loopback.
+# Start / stop a throwaway Kanboard (fresh SQLite DB) on loopback, served either by PHP's built-in
+# server (default) or by nginx + php-fpm (--nginx: HTTP keep-alive, a pool of PHP workers).
 #
-#   eval "$(scripts/kanboard-server.sh start [--workers N])"
+#   eval "$(scripts/kanboard-server.sh start [--nginx] [--workers N])"
 #   ... tests use KANBOARD_URL / KANBOARD_TOKEN / KANBOARD_ADMIN_USER / KANBOARD_ADMIN_PASSWORD ...
 #   scripts/kanboard-server.sh stop "$KANBOARD_STATE_DIR"
 #
@@ -13,7 +14,11 @@
 #                             i.e. off; Kanboard's own default is 6)
 #   KANBOARD_PLUGINS_DIR      plugins folder for the server (default: $KANBOARD_DIR/plugins)
 #   KANBOARD_START_TIMEOUT    seconds to wait for the server to answer getVersion (default 20)
+#   KANBOARD_SERIALIZE_WRITES 1: one writing request at a time (scripts/kanboard-write-lock.php),
+#                             0: Kanboard as is; default 1 with --nginx, 0 with php -S
 #   PHP                       php binary (default php)
+#   PHP_FPM                   php-fpm binary for --nginx (default php-fpmX.Y, X.Y = $PHP's version)
+#   NGINX                     nginx binary for --nginx (default nginx)
 #
 # No config.php is written: Kanboard's app/constants.php takes every setting we need from the
 # environment of the PHP process (getenv: DATA_DIR, DB_DRIVER, DB_FILENAME, FILES_DIR, CACHE_DIR,
@@ -28,12 +33,15 @@ set -euo pipefail
 DEFAULT_KANBOARD_DIR=/opt/kanboard-1.2.53
 DEFAULT_TOKEN=kanboard-test-token-0123456789abcdef
 PHP_BIN="${PHP:-php}"
+# The --nginx mode runs this script again (as the server's process group leader).
+SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+WRITE_LOCK_PHP="$(dirname "$SELF")/kanboard-write-lock.php"
 
 die() { echo "kanboard-server: $*" >&2; exit 1; }
 
 usage() {
     cat >&2 <<'USAGE'
-usage: kanboard-server.sh start [--workers N]
+usage: kanboard-server.sh start [--nginx] [--workers N]
        kanboard-server.sh stop STATE_DIR
 USAGE
     exit 2
@@ -80,16 +88,217 @@ kill_group() {
     return 1
 }
 
+# Whether PHP binary $1 (php or php-fpm) has module $2.
+has_module() {
+    local mods
+    mods="$("$1" -m 2>/dev/null)" || return 1
+    grep -qix "$2" <<<"$mods"
+}
+
+# Finds a binary in PATH or /usr/sbin (Debian puts nginx and php-fpm there, and a non-root PATH
+# often lacks it).
+find_sbin() {
+    command -v "$1" 2>/dev/null && return 0
+    [ -x "/usr/sbin/$1" ] && { echo "/usr/sbin/$1"; return 0; }
+    return 1
+}
+
+# Paths go into nginx's and php-fpm's config files inside double quotes, where these characters
+# would be read as syntax (quote, $variables, escapes) or end the line.
+check_conf_path() {
+    local name="$1" value="$2"
+    case "$value" in
+        *'"'* | *'$'* | *'\'* | *$'\n'* | *$'\r'*)
+            echo "kanboard-server: $name ($value) must not contain \", \$, \\ or a newline with --nginx (it goes into config files)" >&2
+            return 1 ;;
+    esac
+}
+
+# Writes $state/php-fpm/php-fpm.conf and $state/nginx/nginx.conf for one server.
+write_nginx_configs() {
+    local state="$1" kdir="$2" port="$3" workers="$4" prepend="$5"
+    local fpmdir="$state/php-fpm" ngxdir="$state/nginx"
+    mkdir -p "$fpmdir" "$ngxdir/tmp"
+    local sock="$fpmdir/php-fpm.sock"
+
+    local fpm_user="" ngx_user=""
+    if [ "$(id -u)" -eq 0 ]; then
+        # Workers must write the state dir (0700, owned by us): run them as the caller. php-fpm
+        # wants a pool user when its master is root (and -R to accept root); nginx would
+        # otherwise drop its workers to nobody, who can't reach the socket.
+        fpm_user="user = $(id -un)
+group = $(id -gn)"
+        ngx_user="user $(id -un) $(id -gn);"
+    fi
+
+    cat >"$fpmdir/php-fpm.conf" <<CONF
+; php-fpm for one kanboard-server.sh instance (generated; see scripts/README.md)
+[global]
+pid = "$fpmdir/php-fpm.pid"
+error_log = "$fpmdir/error.log"
+daemonize = no
+
+; The pool is named after the state dir, so its workers' titles ("php-fpm: pool NAME") say
+; which server they belong to.
+[$(basename "$state")]
+$fpm_user
+listen = "$sock"
+listen.mode = 0600
+pm = static
+pm.max_children = $workers
+; one worker serves many requests; recycle now and then like a stock pool
+pm.max_requests = 10000
+; Kanboard's settings come from php-fpm's own environment, set by kanboard-server.sh exactly as
+; for php -S (env[...] lines can't hold the empty API_AUTHENTICATION_HEADER).
+clear_env = no
+catch_workers_output = yes
+decorate_workers_output = no
+; php -S runs with php-cli's php.ini (memory_limit = -1); keep the two modes alike
+php_admin_value[memory_limit] = -1
+CONF
+    [ -z "$prepend" ] || printf 'php_admin_value[auto_prepend_file] = "%s"\n' "$prepend" >>"$fpmdir/php-fpm.conf"
+
+    cat >"$ngxdir/nginx.conf" <<CONF
+# nginx for one kanboard-server.sh instance (generated; see scripts/README.md)
+$ngx_user
+worker_processes 1;
+pid "$ngxdir/nginx.pid";
+error_log "$ngxdir/error.log" warn;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    access_log off;
+    server_tokens off;
+    sendfile on;
+    # Keep-alive is the point of this mode: many calls over one connection.
+    keepalive_timeout 120s;
+    keepalive_requests 1000000;
+    # No cap of our own on request bodies (e.g. base64 file uploads): PHP's post_max_size
+    # applies, as with php -S.
+    client_max_body_size 0;
+    client_body_temp_path "$ngxdir/tmp/body";
+    fastcgi_temp_path "$ngxdir/tmp/fastcgi";
+    proxy_temp_path "$ngxdir/tmp/proxy";
+    scgi_temp_path "$ngxdir/tmp/scgi";
+    uwsgi_temp_path "$ngxdir/tmp/uwsgi";
+
+    types {
+        text/html html;
+        text/css css;
+        application/javascript js;
+        application/json json;
+        image/png png;
+        image/jpeg jpg jpeg;
+        image/gif gif;
+        image/svg+xml svg;
+        image/x-icon ico;
+        font/woff woff;
+        font/woff2 woff2;
+        font/ttf ttf;
+        application/vnd.ms-fontobject eot;
+        text/plain txt;
+    }
+    default_type application/octet-stream;
+
+    server {
+        listen 127.0.0.1:$port;
+        server_name _;
+        root "$kdir";
+        index index.php;
+
+        location / {
+            try_files \$uri \$uri/ /index.php\$is_args\$args;
+        }
+
+        location ~ \.php\$ {
+            try_files \$uri =404;
+            fastcgi_pass "unix:$sock";
+            fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+            fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
+            fastcgi_param DOCUMENT_ROOT \$document_root;
+            fastcgi_param DOCUMENT_URI \$document_uri;
+            fastcgi_param QUERY_STRING \$query_string;
+            fastcgi_param REQUEST_METHOD \$request_method;
+            fastcgi_param CONTENT_TYPE \$content_type;
+            fastcgi_param CONTENT_LENGTH \$content_length;
+            fastcgi_param REQUEST_URI \$request_uri;
+            fastcgi_param REQUEST_SCHEME \$scheme;
+            fastcgi_param SERVER_PROTOCOL \$server_protocol;
+            fastcgi_param GATEWAY_INTERFACE CGI/1.1;
+            fastcgi_param SERVER_SOFTWARE nginx;
+            fastcgi_param REMOTE_ADDR \$remote_addr;
+            fastcgi_param REMOTE_PORT \$remote_port;
+            fastcgi_param SERVER_ADDR \$server_addr;
+            fastcgi_param SERVER_PORT \$server_port;
+            fastcgi_param SERVER_NAME \$host;
+            fastcgi_param REDIRECT_STATUS 200;
+            # httpoxy: never let a client's Proxy: header become HTTP_PROXY
+            fastcgi_param HTTP_PROXY "";
+        }
+
+        # Kanboard's own hardening advice: no dotfiles, nothing under data/.
+        location ~ /\. {
+            return 404;
+        }
+        location ^~ /data/ {
+            return 404;
+        }
+    }
+}
+CONF
+}
+
+# The process group leader of an --nginx server (run via setsid by cmd_start): starts php-fpm and
+# nginx in the foreground as its children and, as soon as either exits, stops the other and
+# itself, so that a live KANBOARD_SERVER_PID means a whole server.
+# nginx (daemon off) stays in this process group, but php-fpm always calls setsid() and so leads
+# a group of its own (master + workers): its pgid goes to php-fpm/pgid for `stop`.
+cmd_run_nginx() {
+    local state="$1" fpm="$2" nginx="$3"
+    echo $$ >"$state/pid"
+    local -a fpm_args=(-F -y "$state/php-fpm/php-fpm.conf")
+    # php-fpm refuses to run pool workers as root without -R.
+    [ "$(id -u)" -ne 0 ] || fpm_args+=(-R)
+    "$fpm" "${fpm_args[@]}" </dev/null &
+    local fpm_pid=$!
+    echo "$fpm_pid" >"$state/php-fpm/pgid"
+    # php-fpm's group (pgid == its pid once it has called setsid) or, before that, the process.
+    stop_fpm() { kill -TERM -- "-$fpm_pid" 2>/dev/null || kill -TERM "$fpm_pid" 2>/dev/null || true; }
+    # On `stop` (TERM to our group) take php-fpm's group down too; `stop` checks it as well.
+    trap 'stop_fpm; exit 143' TERM INT HUP
+    "$nginx" -p "$state/nginx/" -c "$state/nginx/nginx.conf" -e "$state/nginx/error.log" \
+        -g 'daemon off;' </dev/null &
+    wait -n || true
+    echo "kanboard-server: php-fpm or nginx exited; stopping the other" >&2
+    trap - TERM INT HUP
+    stop_fpm
+    kill -TERM 0
+}
+
 cmd_start() {
-    local workers=4
+    local workers=4 mode=php
     while [ $# -gt 0 ]; do
         case "$1" in
             --workers) [ $# -ge 2 ] || usage; workers="$2"; shift 2 ;;
             --workers=*) workers="${1#--workers=}"; shift ;;
+            --nginx) mode=nginx; shift ;;
             *) usage ;;
         esac
     done
     [[ "$workers" =~ ^[0-9]+$ ]] || die "--workers needs a number, got '$workers'"
+    local serialize="${KANBOARD_SERIALIZE_WRITES:-}"
+    if [ -z "$serialize" ]; then
+        if [ "$mode" = nginx ]; then serialize=1; else serialize=0; fi
+    fi
+    [[ "$serialize" =~ ^[01]$ ]] || die "KANBOARD_SERIALIZE_WRITES must be 0 or 1, got '$serialize'"
+    local prepend=""
+    if [ "$serialize" = 1 ]; then
+        [ -f "$WRITE_LOCK_PHP" ] || die "$WRITE_LOCK_PHP is missing"
+        prepend="$WRITE_LOCK_PHP"
+    fi
 
     local kdir="${KANBOARD_DIR:-$DEFAULT_KANBOARD_DIR}"
     local token="${KANBOARD_TOKEN:-$DEFAULT_TOKEN}"
@@ -106,71 +315,113 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
         [ ! -e "$f" ] || die "$f exists; its settings would override this script's (DATA_DIR, token, ...). Remove it or use a clean KANBOARD_DIR."
     done
     command -v "$PHP_BIN" >/dev/null 2>&1 || die "php not found (run scripts/install-php.sh)"
-    "$PHP_BIN" -m 2>/dev/null | grep -qix pdo_sqlite || die "php has no pdo_sqlite (run scripts/install-php.sh)"
+    # Module lists are read whole first: `php -m | grep -q` fails now and then under pipefail,
+    # because php exits 255 when grep closes the pipe early.
+    has_module "$PHP_BIN" pdo_sqlite || die "php has no pdo_sqlite (run scripts/install-php.sh)"
     command -v curl >/dev/null 2>&1 || die "curl not found"
     command -v python3 >/dev/null 2>&1 || die "python3 not found"
+
+    local fpm_bin="" nginx_bin=""
+    if [ "$mode" = nginx ]; then
+        [ "$workers" -ge 1 ] || die "--workers must be at least 1 with --nginx (php-fpm pool size)"
+        local php_ver fpm_ver
+        php_ver="$("$PHP_BIN" -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')"
+        fpm_bin="${PHP_FPM:-$(find_sbin "php-fpm$php_ver" || true)}"
+        [ -n "$fpm_bin" ] && [ -x "$(command -v "$fpm_bin" || true)" ] \
+            || die "php-fpm$php_ver not found (run scripts/install-nginx.sh)"
+        fpm_ver="$("$fpm_bin" -v 2>/dev/null | sed -n '1s/^PHP \([0-9]*\.[0-9]*\).*/\1/p' || true)"
+        [ "$fpm_ver" = "$php_ver" ] || die "$fpm_bin is PHP ${fpm_ver:-?} but $PHP_BIN is PHP $php_ver (php-fpm must match php-cli)"
+        has_module "$fpm_bin" pdo_sqlite || die "$fpm_bin has no pdo_sqlite (run scripts/install-php.sh)"
+        nginx_bin="${NGINX:-$(find_sbin nginx || true)}"
+        [ -n "$nginx_bin" ] && [ -x "$(command -v "$nginx_bin" || true)" ] \
+            || die "nginx not found (run scripts/install-nginx.sh)"
+    fi
 
     local state data
     state="$(mktemp -d "${TMPDIR:-/tmp}/kanboard-server.XXXXXX")"
     data="$state/data"
     mkdir -p "$data/files" "$data/cache"
     echo "$kdir" >"$state/kanboard_dir"
+    echo "$mode" >"$state/mode"
 
-    local started=0 attempt port pid url log="$state/server.log"
+    local -a envs=(
+        "DATA_DIR=$data"
+        "DB_DRIVER=sqlite"
+        "DB_FILENAME=$data/db.sqlite"
+        "FILES_DIR=$data/files"
+        "CACHE_DIR=$data/cache"
+        "LOG_DRIVER=file"
+        "LOG_FILE=$data/debug.log"
+        "PLUGINS_DIR=${KANBOARD_PLUGINS_DIR:-$kdir/plugins}"
+        "API_AUTHENTICATION_TOKEN=$token"
+        "API_AUTHENTICATION_HEADER=${KANBOARD_API_AUTH_HEADER:-}"
+        # Kanboard locks a user for BRUTEFORCE_LOCKDOWN_DURATION (15) minutes after more than
+        # BRUTEFORCE_LOCKDOWN (6) failed logins, API logins included: a few wrong-password
+        # tests against admin would then make every later admin:admin call 401. Off by default
+        # here; set KANBOARD_BRUTEFORCE_LOCKDOWN=6 to get Kanboard's own behaviour.
+        "BRUTEFORCE_LOCKDOWN=${KANBOARD_BRUTEFORCE_LOCKDOWN:-1000000000}"
+        # Read by kanboard-write-lock.php; empty: no lock.
+        "KANBOARD_WRITE_LOCK=${prepend:+$data/write.lock}"
+    )
+    if [ "$mode" = nginx ]; then
+        check_conf_path KANBOARD_DIR "$kdir" && check_conf_path "state dir" "$state" \
+            && check_conf_path "scripts dir" "$prepend" || { rm -rf "$state"; exit 1; }
+    fi
+
+    local started=0 exited=0 attempt port pid url log="$state/server.log"
     local t0; t0="$(date +%s.%N)"
     for attempt in 1 2 3 4 5; do
+        exited=0
         port="$(free_port)"
         url="http://127.0.0.1:$port/jsonrpc.php"
         : >"$log"
-        # setsid: the server gets its own process group (pgid == pid), so `stop` can kill the
-        # forked PHP_CLI_SERVER_WORKERS children together with the master.
-        # env -u: a DATABASE_URL from the caller would make Kanboard ignore DB_DRIVER/DB_FILENAME.
-        local -a envs=(
-            "DATA_DIR=$data"
-            "DB_DRIVER=sqlite"
-            "DB_FILENAME=$data/db.sqlite"
-            "FILES_DIR=$data/files"
-            "CACHE_DIR=$data/cache"
-            "LOG_DRIVER=file"
-            "LOG_FILE=$data/debug.log"
-            "PLUGINS_DIR=${KANBOARD_PLUGINS_DIR:-$kdir/plugins}"
-            "API_AUTHENTICATION_TOKEN=$token"
-            "API_AUTHENTICATION_HEADER=${KANBOARD_API_AUTH_HEADER:-}"
-            # Kanboard locks a user for BRUTEFORCE_LOCKDOWN_DURATION (15) minutes after more than
-            # BRUTEFORCE_LOCKDOWN (6) failed logins, API logins included: a few wrong-password
-            # tests against admin would then make every later admin:admin call 401. Off by default
-            # here; set KANBOARD_BRUTEFORCE_LOCKDOWN=6 to get Kanboard's own behaviour.
-            "BRUTEFORCE_LOCKDOWN=${KANBOARD_BRUTEFORCE_LOCKDOWN:-1000000000}"
-            "PHP_CLI_SERVER_WORKERS=$workers"
-        )
-        if [ "$workers" -le 1 ]; then envs=("${envs[@]:0:${#envs[@]}-1}"); fi
-        # The inner sh records its own pid (== the new process group id, whether or not setsid
-        # had to fork) and then execs php, so the pid file names the php master.
         rm -f "$state/pid"
-        setsid sh -c 'echo $$ >"$0"; exec "$@"' "$state/pid" \
-            env -u DATABASE_URL -u PHP_CLI_SERVER_WORKERS "${envs[@]}" \
-            "$PHP_BIN" -S "127.0.0.1:$port" -t "$kdir" </dev/null >>"$log" 2>&1 &
+        if [ "$mode" = nginx ]; then
+            write_nginx_configs "$state" "$kdir" "$port" "$workers" "$prepend"
+            : >"$state/nginx/error.log"; : >"$state/php-fpm/error.log"
+            # setsid: one process group (pgid == pid of the script run below) for php-fpm, nginx
+            # and all their workers, so `stop` can kill them together. The settings ride in its
+            # environment down to php-fpm (clear_env = no); see the php -S branch for env -u.
+            setsid env -u DATABASE_URL -u PHP_CLI_SERVER_WORKERS "${envs[@]}" \
+                "$BASH" "$SELF" _run-nginx "$state" "$fpm_bin" "$nginx_bin" </dev/null >>"$log" 2>&1 &
+        else
+            local -a php_envs=("${envs[@]}") php_opts=()
+            [ "$workers" -le 1 ] || php_envs+=("PHP_CLI_SERVER_WORKERS=$workers")
+            [ -z "$prepend" ] || php_opts+=(-d "auto_prepend_file=$prepend")
+            # setsid: the server gets its own process group (pgid == pid), so `stop` can kill the
+            # forked PHP_CLI_SERVER_WORKERS children together with the master.
+            # env -u: a DATABASE_URL from the caller would make Kanboard ignore DB_DRIVER/DB_FILENAME.
+            # The inner sh records its own pid (== the new process group id, whether or not setsid
+            # had to fork) and then execs php, so the pid file names the php master.
+            setsid sh -c 'echo $$ >"$0"; exec "$@"' "$state/pid" \
+                env -u DATABASE_URL -u PHP_CLI_SERVER_WORKERS "${php_envs[@]}" \
+                "$PHP_BIN" ${php_opts[@]+"${php_opts[@]}"} -S "127.0.0.1:$port" -t "$kdir" </dev/null >>"$log" 2>&1 &
+        fi
         local i
-        for i in $(seq 1 50); do [ -s "$state/pid" ] && break; sleep 0.02; done
+        # Up to 5 s: on a busy machine the shell that writes it can take a while to start.
+        for i in $(seq 1 250); do [ -s "$state/pid" ] && break; sleep 0.02; done
         pid="$(cat "$state/pid" 2>/dev/null || true)"
-        [[ "$pid" =~ ^[0-9]+$ ]] || { rm -rf "$state"; die "could not start $PHP_BIN (no pid)"; }
+        [[ "$pid" =~ ^[0-9]+$ ]] || { rm -rf "$state"; die "could not start the server (no pid)"; }
         echo "$port" >"$state/port"
 
         local deadline version=""
         deadline=$(( $(date +%s) + timeout ))
         while :; do
             if ! kill -0 "$pid" 2>/dev/null; then
-                break
+                exited=1; break
             fi
-            version="$(get_version "$url" "$token")"
-            if [ -n "$version" ]; then started=1; break; fi
+            # --nginx: don't ask before php-fpm listens (nginx would log a 502 for nothing).
+            if [ "$mode" != nginx ] || [ -S "$state/php-fpm/php-fpm.sock" ]; then
+                version="$(get_version "$url" "$token")"
+                if [ -n "$version" ]; then started=1; break; fi
+            fi
             [ "$(date +%s)" -lt "$deadline" ] || break
             sleep 0.1
         done
         [ "$started" -eq 0 ] || break
         kill_group "$pid" || true
         # Lost the race for the port to someone else: try another one.
-        if grep -qi 'address already in use\|failed to listen' "$log"; then
+        if grep -qis 'address already in use\|failed to listen' "$log" "$state/nginx/error.log"; then
             echo "kanboard-server: port $port taken, retrying" >&2
             continue
         fi
@@ -178,15 +429,25 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
     done
 
     if [ "$started" -ne 1 ]; then
-        echo "kanboard-server: server did not answer getVersion at $url within ${timeout}s; server log (last 80 lines):" >&2
+        if [ "$exited" -eq 1 ]; then
+            echo "kanboard-server: server exited before answering getVersion at $url; server log (last 80 lines):" >&2
+        else
+            echo "kanboard-server: server did not answer getVersion at $url within ${timeout}s; server log (last 80 lines):" >&2
+        fi
         tail -n 80 "$log" | sed 's/^/  | /' >&2 || true
-        [ ! -f "$data/debug.log" ] || { echo "kanboard-server: debug.log (last 40 lines):" >&2; tail -n 40 "$data/debug.log" | sed 's/^/  | /' >&2; }
+        for f in "$state/nginx/error.log" "$state/php-fpm/error.log" "$data/debug.log"; do
+            [ -s "$f" ] || continue
+            echo "kanboard-server: ${f#"$state"/} (last 40 lines):" >&2
+            tail -n 40 "$f" | sed 's/^/  | /' >&2
+        done
         rm -rf "$state"
         exit 1
     fi
-    local t1; t1="$(date +%s.%N)"
-    printf 'kanboard-server: Kanboard %s up at %s (pid %s, %s workers) in %.2fs\n' \
-        "$version" "$url" "$pid" "$workers" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" >&2
+    local t1 how; t1="$(date +%s.%N)"
+    if [ "$mode" = nginx ]; then how="nginx + $workers php-fpm workers"; else how="php -S, $workers workers"; fi
+    [ -z "$prepend" ] || how="$how, writes serialized"
+    printf 'kanboard-server: Kanboard %s up at %s (pid %s, %s) in %.2fs\n' \
+        "$version" "$url" "$pid" "$how" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" >&2
 
     printf 'export KANBOARD_URL=%q\n' "$url"
     printf 'export KANBOARD_TOKEN=%q\n' "$token"
@@ -197,6 +458,20 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
     if [ -n "${KANBOARD_API_AUTH_HEADER:-}" ]; then
         printf 'export KANBOARD_API_AUTH_HEADER=%q\n' "$KANBOARD_API_AUTH_HEADER"
     fi
+}
+
+# Kills process group $1 (named by a file in the state dir) only if one of its members' command
+# lines holds $2 (the state dir's unique name), so that a stale number can't hit a stranger.
+kill_own_group() {
+    local pgid="$1" marker="$2" p cmdline
+    [[ "$pgid" =~ ^[0-9]+$ ]] || return 0
+    for p in $(group_pids "$pgid"); do
+        cmdline="$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)"
+        if [[ "$cmdline" == *"$marker"* ]]; then
+            kill_group "$pgid"
+            return
+        fi
+    done
 }
 
 cmd_stop() {
@@ -210,6 +485,11 @@ cmd_stop() {
     if [[ "$pid" =~ ^[0-9]+$ ]]; then
         kill_group "$pid" || rc=1
     fi
+    # --nginx: php-fpm's master and workers form a group of their own (see cmd_run_nginx).
+    local f
+    for f in "$state/php-fpm/pgid" "$state/php-fpm/php-fpm.pid"; do
+        [ ! -f "$f" ] || kill_own_group "$(cat "$f")" "$(basename "$state")" || rc=1
+    done
     rm -rf "$state"
     return "$rc"
 }
@@ -219,5 +499,6 @@ cmd="$1"; shift
 case "$cmd" in
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
+    _run-nginx) [ $# -eq 3 ] || usage; cmd_run_nginx "$@" ;;
     *) usage ;;
 esac
