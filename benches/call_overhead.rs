@@ -22,26 +22,58 @@ fn cpu_us() -> (f64, f64) {
 }
 
 struct Server {
+    label: String,
     url: String,
     token: String,
     state_dir: Option<String>,
 }
 
-fn server() -> Option<Server> {
+/// The servers to measure: KANBOARD_URL if set, else a `php -S` server (one connection per
+/// call) and, when nginx and php-fpm are installed, an nginx + php-fpm one (keep-alive).
+fn servers() -> Vec<Server> {
     if let (Ok(url), Ok(token)) = (
         std::env::var("KANBOARD_URL"),
         std::env::var("KANBOARD_TOKEN"),
     ) {
-        return Some(Server {
+        return vec![Server {
+            label: "KANBOARD_URL".into(),
             url,
             token,
             state_dir: None,
-        });
+        }];
     }
-    let out = Command::new("bash")
-        .args(["scripts/kanboard-server.sh", "start"])
-        .output()
-        .ok()?;
+    let mut out = Vec::new();
+    for (label, args) in [
+        (
+            "php -S (no keep-alive)",
+            &["scripts/kanboard-server.sh", "start"][..],
+        ),
+        (
+            "nginx + php-fpm (keep-alive)",
+            &["scripts/kanboard-server.sh", "start", "--nginx"][..],
+        ),
+    ] {
+        if args.len() == 3 && Command::new("nginx").arg("-v").output().is_err() {
+            println!(
+                "nginx not installed (scripts/install-nginx.sh): keep-alive server not measured"
+            );
+            continue;
+        }
+        match start(args) {
+            Some((url, token, dir)) => out.push(Server {
+                label: label.into(),
+                url,
+                token,
+                state_dir: Some(dir),
+            }),
+            None => println!("could not start a {label} server"),
+        }
+    }
+    out
+}
+
+fn start(args: &[&str]) -> Option<(String, String, String)> {
+    let out = Command::new("bash").args(args).output().ok()?;
     if !out.status.success() {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
         return None;
@@ -53,11 +85,11 @@ fn server() -> Option<Server> {
                 .map(|v| v.trim_matches('\'').to_owned())
         })
     };
-    Some(Server {
-        url: get("KANBOARD_URL")?,
-        token: get("KANBOARD_TOKEN")?,
-        state_dir: get("KANBOARD_STATE_DIR"),
-    })
+    Some((
+        get("KANBOARD_URL")?,
+        get("KANBOARD_TOKEN")?,
+        get("KANBOARD_STATE_DIR")?,
+    ))
 }
 
 impl Drop for Server {
@@ -176,38 +208,41 @@ fn measure_python(srv: &Server) -> Result<Row, String> {
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
-    let Some(srv) = server() else {
+    let servers = servers();
+    if servers.is_empty() {
         println!(
             "SKIPPED call_overhead: no Kanboard (set KANBOARD_URL/KANBOARD_TOKEN or install one, see scripts/README.md)"
         );
         return;
-    };
-    let mut rows = measure_rust(&srv);
-    match measure_python(&srv) {
-        Ok(row) => rows.push(row),
-        Err(e) => println!("kanboard-cli not measured: {e}"),
     }
     println!(
-        "\ngetVersion x {CALLS} against {} (client CPU = user + system time of the client process)\n",
-        srv.url
+        "\ngetVersion x {CALLS} per row; client CPU = user + system time of the client process\n"
     );
     println!(
-        "| client | mode | client CPU per call (user + system) | user | system | wall time, all calls |"
+        "| server | client | mode | client CPU per call | user | system | wall time, all calls |"
     );
-    println!("|---|---|---:|---:|---:|---:|");
-    for r in &rows {
-        println!(
-            "| {} | {} | {:.1} µs | {:.1} µs | {:.1} µs | {:.0} ms |",
-            r.client,
-            r.mode,
-            r.user_us + r.sys_us,
-            r.user_us,
-            r.sys_us,
-            r.wall_ms
-        );
+    println!("|---|---|---|---:|---:|---:|---:|");
+    for srv in &servers {
+        let mut rows = measure_rust(srv);
+        match measure_python(srv) {
+            Ok(row) => rows.push(row),
+            Err(e) => println!("kanboard-cli not measured: {e}"),
+        }
+        for r in &rows {
+            println!(
+                "| {} | {} | {} | {:.1} µs | {:.1} µs | {:.1} µs | {:.0} ms |",
+                srv.label,
+                r.client,
+                r.mode,
+                r.user_us + r.sys_us,
+                r.user_us,
+                r.sys_us,
+                r.wall_ms
+            );
+        }
     }
     println!(
         "\nSystem time includes the kernel's loopback TCP work for both ends of each connection;"
     );
-    println!("`php -S` closes every connection, so each call pays a TCP connect and close.");
+    println!("`php -S` closes every connection, so there each call pays a TCP connect and close.");
 }

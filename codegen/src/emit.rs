@@ -496,7 +496,10 @@ fn constructor(r: &Resource, m: &Method) -> TokenStream {
 }
 
 fn param_doc(p: &Param) -> String {
-    let mut s = p.doc.clone().unwrap_or_else(|| format!("The `{}` parameter.", p.name));
+    let mut s = p
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` parameter.", p.name));
     if p.wire != p.name {
         s.push_str(&format!(" (sent as `{}`)", p.wire));
     }
