@@ -69,8 +69,13 @@ fn load(yaml: &str) -> Result<ir::Api, Diagnostic> {
 fn first_line(msg: &str) -> String {
     let line = msg.lines().next().unwrap_or(msg).trim();
     let line = line.strip_prefix("error: ").unwrap_or(line);
-    match line.split_once(": ") {
-        Some((pos, rest)) if pos.starts_with("line ") => rest.to_owned(),
+    let line = match line.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("line ") => rest,
+        _ => line,
+    };
+    // ... and some end with it too: "... at line 9, column 9".
+    match line.rfind(" at line ") {
+        Some(at) if line[at..].contains(", column ") => line[..at].to_owned(),
         _ => line.to_owned(),
     }
 }

@@ -28,6 +28,7 @@ fn misspelled_key_points_at_it() {
     let d = err(&GOOD.replace("returns:", "retuns:"));
     assert_eq!((d.line, d.column), (9, 9), "{d}");
     assert!(d.message.contains("unknown field `retuns`"), "{d}");
+    assert!(!d.message.contains("line 9"), "the position is said once: {d}");
     assert_eq!(
         d.render("schema/kanboard.yaml").split(": ").next().unwrap(),
         "schema/kanboard.yaml:9:9"
