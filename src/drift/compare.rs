@@ -298,12 +298,20 @@ mod tests {
         let show = |f: Vec<Finding>| f.iter().map(ToString::to_string).collect::<Vec<_>>();
         // Renamed: one finding, the count is the same.
         assert_eq!(
-            show(compare_observed(&spec, &req(&["name", "project_id"]), Some(3))),
+            show(compare_observed(
+                &spec,
+                &req(&["name", "project_id"]),
+                Some(3)
+            )),
             ["createTask: parameter 1 is `title` in the schema, `name` on the server"]
         );
         // A new required parameter at the end explains the larger count.
         assert_eq!(
-            show(compare_observed(&spec, &req(&["title", "project_id", "x", "y"]), Some(5))),
+            show(compare_observed(
+                &spec,
+                &req(&["title", "project_id", "x", "y"]),
+                Some(5)
+            )),
             [
                 "createTask: the server has required parameter `x`, the schema does not",
                 "createTask: the server has required parameter `y`, the schema does not",
@@ -311,7 +319,11 @@ mod tests {
         );
         // An optional parameter made required, one required made optional.
         assert_eq!(
-            show(compare_observed(&spec, &req(&["title", "color_id"]), Some(3))),
+            show(compare_observed(
+                &spec,
+                &req(&["title", "color_id"]),
+                Some(3)
+            )),
             [
                 "createTask: `color_id` is optional in the schema, required by the server",
                 "createTask: `project_id` is required in the schema, not by the server",
@@ -319,7 +331,11 @@ mod tests {
         );
         // An optional parameter gone: only its count shows.
         assert_eq!(
-            show(compare_observed(&spec, &req(&["title", "project_id"]), Some(2))),
+            show(compare_observed(
+                &spec,
+                &req(&["title", "project_id"]),
+                Some(2)
+            )),
             ["createTask: the server takes 2 parameters, the schema lists 3"]
         );
     }

@@ -109,7 +109,6 @@ impl Finding {
             } => declared_count(spec, |net| net <= *server_at_most as isize, *schema),
         }
     }
-
 }
 
 /// The omitted and extra parameters `spec` declares, when with them the schema's count
@@ -119,7 +118,11 @@ fn declared_count(
     fits: impl Fn(isize) -> bool,
     schema: usize,
 ) -> Vec<&DeviationSpec> {
-    let of = |kind| spec.deviations.iter().filter(move |d: &&DeviationSpec| d.kind == kind);
+    let of = |kind| {
+        spec.deviations
+            .iter()
+            .filter(move |d: &&DeviationSpec| d.kind == kind)
+    };
     let (omitted, extra) = (
         of(DeviationKind::ParamOmitted).count(),
         of(DeviationKind::ParamExtra).count(),

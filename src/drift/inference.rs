@@ -263,7 +263,8 @@ impl Inference {
     /// The probes for the next round; empty when nothing more can be learned safely.
     pub fn next_probes(&mut self) -> Vec<Probe> {
         self.naming = None;
-        if self.stopped.is_some() || matches!(self.existence, Existence::Absent | Existence::UserOnly)
+        if self.stopped.is_some()
+            || matches!(self.existence, Existence::Absent | Existence::UserOnly)
         {
             return Vec::new();
         }
@@ -368,7 +369,9 @@ impl Inference {
                     if self.existence == Existence::Unknown || self.existence == to {
                         self.existence = to;
                     } else {
-                        self.stop(format!("the server answered {answer:?} after other answers"));
+                        self.stop(format!(
+                            "the server answered {answer:?} after other answers"
+                        ));
                     }
                     continue;
                 }

@@ -73,12 +73,11 @@ impl Manifest {
     /// case), parameter positions 0, 1, 2… and parameter names unique.
     pub fn from_json(text: &str) -> Result<Self, ManifestError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let mut m: Manifest = serde_path_to_error::deserialize(de).map_err(|e| {
-            ManifestError::Json {
+        let mut m: Manifest =
+            serde_path_to_error::deserialize(de).map_err(|e| ManifestError::Json {
                 path: e.path().to_string(),
                 message: e.inner().to_string(),
-            }
-        })?;
+            })?;
         let mut seen = BTreeSet::new();
         for method in &mut m.methods {
             let invalid = |message: String| ManifestError::Invalid {

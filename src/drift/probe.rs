@@ -16,9 +16,9 @@ use super::inference::{Answer, Hint, Inference, Observed, Probe};
 use super::manifest::Manifest;
 use super::report::DriftReport;
 use super::spec::MethodSpec;
+use crate::KanboardClient;
 use crate::envelope;
 use crate::error::{AuthFailure, Error, Result};
-use crate::KanboardClient;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
@@ -237,7 +237,8 @@ async fn send(
     stats: &mut ProbeStats,
 ) -> Result<Vec<Answer>> {
     let mut answers: Vec<Option<Answer>> = vec![None; calls.len()];
-    let mut pending = vec![0..calls.len()];
+    let mut pending = Vec::new();
+    pending.push(0..calls.len());
     while let Some(range) = pending.pop() {
         if range.is_empty() {
             continue;

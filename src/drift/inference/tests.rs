@@ -157,7 +157,11 @@ fn never_runs_a_method_that_requires_a_parameter_and_reports_only_the_truth() {
                 known += 1;
             }
             Observed::AtMost { at_most } => {
-                assert!(s.params.len() <= *at_most, "{s:?} {h:?}: {r:?}", r = r.observed);
+                assert!(
+                    s.params.len() <= *at_most,
+                    "{s:?} {h:?}: {r:?}",
+                    r = r.observed
+                );
                 // Only when the schema requires nothing, or more than the server takes.
                 assert!(
                     h.required.is_empty() || s.params.len() < h.required.len(),
@@ -226,10 +230,7 @@ fn absent_and_user_only_methods() {
 
 #[test]
 fn a_renamed_required_parameter_is_found_by_name() {
-    let r = run(
-        Some(&server(&["column_id"], 1)),
-        &hint_of(&["col_id"], 1),
-    );
+    let r = run(Some(&server(&["column_id"], 1)), &hint_of(&["col_id"], 1));
     assert_eq!(
         r.observed,
         Observed::Known {
