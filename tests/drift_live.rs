@@ -5,7 +5,7 @@
 mod common;
 mod drift_support;
 
-use common::live;
+use common::{live, unique};
 use drift_support::*;
 use kanboard::KanboardClient;
 use kanboard::drift;
@@ -92,6 +92,36 @@ async fn probe_finds_no_drift_and_changes_nothing() {
         return;
     };
     let kb = env.app();
+    // Some content a run method could touch: a project with a task, a subtask, a comment, a
+    // category, a tag and metadata. Removed at the end.
+    let project = kb
+        .call("createProject", json!({"name": unique("drift-probe")}))
+        .await
+        .unwrap();
+    let task = kb
+        .call(
+            "createTask",
+            json!({"title": "probe me", "project_id": project, "tags": ["drift"]}),
+        )
+        .await
+        .unwrap();
+    for (m, p) in [
+        ("createSubtask", json!({"task_id": task, "title": "sub"})),
+        (
+            "createComment",
+            json!({"task_id": task, "user_id": 1, "content": "c"}),
+        ),
+        (
+            "createCategory",
+            json!({"project_id": project, "name": "cat"}),
+        ),
+        (
+            "saveTaskMetadata",
+            json!({"task_id": task, "values": {"k": "v"}}),
+        ),
+    ] {
+        kb.call(m, p).await.unwrap_or_else(|e| panic!("{m}: {e}"));
+    }
     let (db_before, api_before) = (db_state(), api_state(&kb).await);
 
     let report = drift::probe(&kb, &drift::schema(), &[core_manifest(), plugin_manifest()])
@@ -113,6 +143,24 @@ async fn probe_finds_no_drift_and_changes_nothing() {
         assert_eq!(table_counts(before), table_counts(after));
         assert!(before == after, "the probe changed the database");
     }
+    // Control: the same snapshots do see a change when a method runs.
+    kb.call("updateTask", json!({"id": task, "title": "probed"}))
+        .await
+        .unwrap();
+    assert_ne!(
+        api_state(&kb).await,
+        api_after,
+        "the API snapshot misses a change"
+    );
+    if let Some(after) = &db_after {
+        assert!(
+            db_state().as_ref() != Some(after),
+            "the database snapshot misses a change"
+        );
+    }
+    kb.call("removeProject", json!({"project_id": project}))
+        .await
+        .unwrap();
     assert!(report.drift.findings.is_empty(), "{report}");
     assert!(report.stopped.is_empty(), "{report}");
     assert_eq!(report.stats.unexpected, 0, "{report}");

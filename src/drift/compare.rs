@@ -353,4 +353,28 @@ mod tests {
         assert!(report.findings.is_empty(), "{report}");
         assert_eq!(report.declared[0].reasons, ["never needed"]);
     }
+
+    #[test]
+    fn a_plugin_manifest_is_compared_with_that_plugin_s_methods_only() {
+        let manifest = Manifest::from_json(
+            r#"{"plugin": "Portfolio", "plugin_version": "1.17.0", "methods": [
+                {"name": "getPortfolio", "params": [{"name": "portfolio_id", "position": 0, "required": true}]},
+                {"name": "getAllPortfolios", "params": []}]}"#,
+        )
+        .unwrap();
+        let mut schema = server();
+        schema.push(MethodSpec {
+            plugin: Some("portfolio".into()),
+            ..MethodSpec::new("getPortfolio").param("portfolio_id", true)
+        });
+        let report = compare(&schema, &manifest);
+        assert_eq!(report.schema_methods, 1);
+        assert_eq!(
+            report.findings,
+            [Finding::MethodMissingInSchema {
+                method: "getAllPortfolios".into()
+            }]
+        );
+        assert!(report.title.contains("plugin Portfolio 1.17.0"), "{report}");
+    }
 }

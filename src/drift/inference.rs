@@ -404,13 +404,15 @@ impl Inference {
             Answer::WrongCount => CountAnswer::Wrong,
             Answer::TooMany => CountAnswer::TooMany,
             Answer::Missing(x) => {
+                if !is_php_name(x) {
+                    return self.stop(format!("implausible answer `Missing argument: {x}`"));
+                }
                 match self.names.first() {
-                    None if is_php_name(x) => self.names.push(x.clone()),
+                    None => self.names.push(x.clone()),
                     Some(first) if first == x => {}
-                    _ => {
+                    Some(first) => {
                         return self.stop(format!(
-                            "the first required parameter was reported as `{x}` and as `{}`",
-                            self.names.first().map_or("", String::as_str)
+                            "the first required parameter was reported as `{first}` and as `{x}`"
                         ));
                     }
                 }
