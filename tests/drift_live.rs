@@ -62,17 +62,23 @@ fn db_state() -> Option<String> {
     if !db.exists() {
         return why_not(&format!("no {}", db.display()));
     }
+    // The server may still hold a lock for a moment after answering: wait for it.
     let out = match std::process::Command::new("sqlite3")
-        .arg("-readonly")
+        .args(["-readonly", "-bail", "-cmd", ".timeout 10000"])
         .arg(&db)
         .arg(".dump")
         .output()
     {
-        Ok(o) if o.status.success() => o.stdout,
-        Ok(o) => return why_not(&String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => o,
         Err(e) => return why_not(&format!("cannot run sqlite3: {e}")),
     };
-    Some(String::from_utf8(out).unwrap())
+    let dump = String::from_utf8(out.stdout).unwrap();
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && errors.trim().is_empty() && dump.contains("CREATE TABLE"),
+        "sqlite3 .dump failed: {errors}"
+    );
+    Some(dump)
 }
 
 fn table_counts(dump: &str) -> Vec<(String, usize)> {
