@@ -74,18 +74,8 @@ pub(crate) fn apply<T: Loose + Default>(
 
 /// Decodes `result` as `T` under `desc`'s convention and serializes it back: the typed view of a
 /// raw result as JSON (timestamps as RFC 3339, flags as booleans, secrets dropped).
-pub(crate) fn normalize<T: Loose + Default + serde::Serialize>(
-    desc: &MethodDescriptor,
-    result: Value,
-) -> Result<Value> {
-    let value: T = apply(
-        desc,
-        "(raw result)",
-        Reply {
-            result,
-            leaked: None,
-        },
-    )?;
+pub(crate) fn normalize<T: Loose + Default + serde::Serialize>(desc: &MethodDescriptor, result: Value) -> Result<Value> {
+    let value: T = apply(desc, "(raw result)", Reply { result, leaked: None })?;
     serde_json::to_value(value).map_err(|e| Error::Decode {
         method: desc.rpc_name.into(),
         path: "result".into(),
