@@ -90,12 +90,62 @@ pub enum Outcome {
     Rejected,
 }
 
-/// A declared difference between the schema and the server's own signature.
+/// A declared difference between the schema and the server's own signature (the method's
+/// `drift:` list in the schema). The drift checks accept exactly these differences.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Deviation {
+    /// The parameter's wire name; `None` when the difference is about the whole method.
     pub param: Option<&'static str>,
+    pub kind: DeviationKind,
     pub reason: &'static str,
+}
+
+/// What a declared difference is about; the schema spells these `name`, `required`, `omitted`,
+/// `extra`, `user_only` and `absent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeviationKind {
+    /// The schema sends the parameter under another name than the server declares.
+    ParamName,
+    /// The schema and the server disagree on whether the parameter is required.
+    Required,
+    /// The server has the parameter; the schema leaves it out.
+    ParamOmitted,
+    /// The schema has the parameter; the server does not.
+    ParamExtra,
+    /// The schema's user-only flag differs from the server's.
+    UserOnly,
+    /// The server does not have the method.
+    MethodAbsent,
+}
+
+impl DeviationKind {
+    /// The schema's spelling (`kind: omitted`).
+    pub fn spelling(self) -> &'static str {
+        match self {
+            DeviationKind::ParamName => "name",
+            DeviationKind::Required => "required",
+            DeviationKind::ParamOmitted => "omitted",
+            DeviationKind::ParamExtra => "extra",
+            DeviationKind::UserOnly => "user_only",
+            DeviationKind::MethodAbsent => "absent",
+        }
+    }
+
+    /// Reads the schema's spelling.
+    pub fn from_spelling(s: &str) -> Option<Self> {
+        [
+            DeviationKind::ParamName,
+            DeviationKind::Required,
+            DeviationKind::ParamOmitted,
+            DeviationKind::ParamExtra,
+            DeviationKind::UserOnly,
+            DeviationKind::MethodAbsent,
+        ]
+        .into_iter()
+        .find(|k| k.spelling() == s)
+    }
 }
 
 impl MethodDescriptor {

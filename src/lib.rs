@@ -19,6 +19,7 @@ mod client;
 mod convention;
 pub mod de;
 pub mod descriptor;
+pub mod drift;
 pub mod envelope;
 mod error;
 mod inputs;

@@ -3,7 +3,9 @@
 //! Generated items call into hand-written runtime code (`crate::de`, `crate::request`,
 //! `crate::descriptor`) so that the logic lives in one tested place and the output stays data.
 
-use crate::ir::{Api, Enum, Kind, MapKey, Method, Model, Outcome, Param, Resource, Returns, Ty};
+use crate::ir::{
+    Api, DriftKind, Enum, Kind, MapKey, Method, Model, Outcome, Param, Resource, Returns, Ty,
+};
 use crate::naming;
 use crate::schema::DefaultValue;
 use proc_macro2::TokenStream;
@@ -70,7 +72,8 @@ pub fn api(api: &Api) -> TokenStream {
             pub mod descriptors {
                 #[allow(unused_imports)]
                 use crate::descriptor::{
-                    Deviation, MethodDescriptor, Outcome, ParamDescriptor, ReturnDescriptor, ReturnKind,
+                    Deviation, DeviationKind, MethodDescriptor, Outcome, ParamDescriptor, ReturnDescriptor,
+                    ReturnKind,
                 };
                 #(#descriptors)*
 
@@ -642,12 +645,21 @@ fn descriptor(r: &Resource, m: &Method) -> TokenStream {
         outcome_tokens(ret.on_zero),
         outcome_tokens(ret.on_empty),
     );
-    let drift = m.drift.iter().map(|(param, reason)| {
-        let param = match param {
+    let drift = m.drift.iter().map(|d| {
+        let param = match &d.param {
             Some(p) => quote!(Some(#p)),
             None => quote!(None),
         };
-        quote!(Deviation { param: #param, reason: #reason })
+        let kind = match d.kind {
+            DriftKind::ParamName => quote!(DeviationKind::ParamName),
+            DriftKind::Required => quote!(DeviationKind::Required),
+            DriftKind::ParamOmitted => quote!(DeviationKind::ParamOmitted),
+            DriftKind::ParamExtra => quote!(DeviationKind::ParamExtra),
+            DriftKind::UserOnly => quote!(DeviationKind::UserOnly),
+            DriftKind::MethodAbsent => quote!(DeviationKind::MethodAbsent),
+        };
+        let reason = &d.reason;
+        quote!(Deviation { param: #param, kind: #kind, reason: #reason })
     });
     let doc = docs(&format!("`{rpc}` (`{resource}.{rust_name}`)."));
     quote! {

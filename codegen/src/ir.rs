@@ -107,7 +107,62 @@ pub struct Method {
     pub returns: Returns,
     pub user_only: bool,
     pub read_only: bool,
-    pub drift: Vec<(Option<String>, String)>,
+    pub drift: Vec<Drift>,
+}
+
+/// A declared, deliberate difference between the schema and the server.
+#[derive(Debug)]
+pub struct Drift {
+    /// The parameter's wire name; `None` for the method as a whole.
+    pub param: Option<String>,
+    pub kind: DriftKind,
+    pub reason: String,
+}
+
+/// What a declared difference is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DriftKind {
+    /// The schema sends the parameter under another name than the server declares.
+    ParamName,
+    /// The schema and the server disagree on whether the parameter is required.
+    Required,
+    /// The server has the parameter; the schema leaves it out.
+    ParamOmitted,
+    /// The schema has the parameter; the server does not.
+    ParamExtra,
+    /// The schema's user-only flag differs from the server's.
+    UserOnly,
+    /// The server does not have the method.
+    MethodAbsent,
+}
+
+impl DriftKind {
+    const ALL: [(&str, DriftKind); 6] = [
+        ("name", DriftKind::ParamName),
+        ("required", DriftKind::Required),
+        ("omitted", DriftKind::ParamOmitted),
+        ("extra", DriftKind::ParamExtra),
+        ("user_only", DriftKind::UserOnly),
+        ("absent", DriftKind::MethodAbsent),
+    ];
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
+    }
+
+    /// The schema spelling (`kind: omitted`).
+    pub fn spelling(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(n, _)| *n)
+            .expect("every kind is listed")
+    }
+
+    /// Whether the difference is about one parameter (else the whole method).
+    fn about_param(self) -> bool {
+        !matches!(self, DriftKind::UserOnly | DriftKind::MethodAbsent)
+    }
 }
 
 #[derive(Debug)]
@@ -446,11 +501,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                 params,
                 returns,
                 user_only,
-                drift: md
-                    .drift
-                    .iter()
-                    .map(|d| (d.param.clone(), d.reason.clone()))
-                    .collect(),
+                drift: check_drift(mname, &md.drift, &wires)?,
             });
         }
         resources.push(Resource {
@@ -465,6 +516,87 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
         models,
         resources,
     })
+}
+
+/// Checks a method's declared differences from the server: a known kind, a `param` exactly when
+/// the kind is about one, naming a schema parameter (or, for `omitted`, a server parameter the
+/// schema does not have), a reason, and no difference declared twice.
+fn check_drift(
+    method: &str,
+    defs: &[Spanned<crate::schema::DriftDef>],
+    wires: &BTreeSet<String>,
+) -> Result<Vec<Drift>, Diagnostic> {
+    let mut out: Vec<Drift> = Vec::new();
+    for d in defs {
+        let def = &d.value;
+        let kind = DriftKind::parse(&def.kind.value).ok_or_else(|| {
+            let kinds: Vec<&str> = DriftKind::ALL.iter().map(|(n, _)| *n).collect();
+            diag(
+                at(&def.kind),
+                format!(
+                    "`kind: {}`: use one of {}",
+                    def.kind.value,
+                    kinds.join(", ")
+                ),
+            )
+        })?;
+        let spelling = kind.spelling();
+        let param = match (&def.param, kind.about_param()) {
+            (None, true) => {
+                return Err(diag(
+                    at(d),
+                    format!("`kind: {spelling}` is about one parameter: say which with `param:`"),
+                ));
+            }
+            (Some(p), false) => {
+                return Err(diag(
+                    at(p),
+                    format!("`kind: {spelling}` is about the whole method: remove `param`"),
+                ));
+            }
+            (None, false) => None,
+            (Some(p), true) => {
+                let known = wires.contains(&p.value);
+                if kind == DriftKind::ParamOmitted && known {
+                    return Err(diag(
+                        at(p),
+                        format!(
+                            "`{}` is a parameter of `{method}`; `omitted` is for a server parameter the schema leaves out",
+                            p.value
+                        ),
+                    ));
+                }
+                if kind != DriftKind::ParamOmitted && !known {
+                    return Err(diag(
+                        at(p),
+                        format!(
+                            "`{method}` has no parameter sent as `{}` (name it by its wire name)",
+                            p.value
+                        ),
+                    ));
+                }
+                Some(p.value.clone())
+            }
+        };
+        if def.reason.value.trim().is_empty() {
+            return Err(diag(
+                at(&def.reason),
+                "say why the schema differs from the server",
+            ));
+        }
+        if out.iter().any(|o| o.kind == kind && o.param == param) {
+            return Err(diag(
+                at(d),
+                format!("this `kind: {spelling}` difference of `{method}` is declared twice"),
+            ));
+        }
+        out.push(Drift {
+            param,
+            kind,
+            reason: def.reason.value.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// For one sentinel: its default outcome and the outcomes allowed.

@@ -50,6 +50,49 @@ pub fn check(yaml: &str) -> Result<(), Diagnostic> {
     load(yaml).map(|_| ())
 }
 
+/// One method as the schema declares it, reduced to what a server's own description has too.
+/// For tools that compare the schema with a server: the `kanboard` crate's drift tests load
+/// edited copies of the schema through it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Signature {
+    /// The JSON-RPC name.
+    pub rpc: String,
+    /// Each parameter's wire name and whether it is required, in declaration order.
+    pub params: Vec<(String, bool)>,
+    pub user_only: bool,
+    pub plugin: Option<String>,
+    /// The declared differences from the server: parameter, kind (`name`, `required`, `omitted`,
+    /// `extra`, `user_only`, `absent`) and reason.
+    pub drift: Vec<(Option<String>, &'static str, String)>,
+}
+
+/// Parses and checks a schema and lists its methods' signatures, in schema order.
+pub fn signatures(yaml: &str) -> Result<Vec<Signature>, Diagnostic> {
+    let api = load(yaml)?;
+    Ok(api
+        .resources
+        .iter()
+        .flat_map(|r| {
+            r.methods.iter().map(|m| Signature {
+                rpc: m.rpc.clone(),
+                params: m
+                    .params
+                    .iter()
+                    .map(|p| (p.wire.clone(), p.required))
+                    .collect(),
+                user_only: m.user_only,
+                plugin: r.plugin.clone(),
+                drift: m
+                    .drift
+                    .iter()
+                    .map(|d| (d.param.clone(), d.kind.spelling(), d.reason.clone()))
+                    .collect(),
+            })
+        })
+        .collect())
+}
+
 fn load(yaml: &str) -> Result<ir::Api, Diagnostic> {
     let file: schema::SchemaFile = serde_saphyr::from_str(yaml).map_err(|e| {
         let (line, column) = e

@@ -111,16 +111,18 @@ pub struct MethodDef {
     pub read_only: Option<bool>,
     /// Deliberate differences from the server manifest, each with its reason.
     #[serde(default)]
-    pub drift: Vec<DriftDef>,
+    pub drift: Vec<Spanned<DriftDef>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DriftDef {
-    /// The parameter concerned; absent for the method as a whole.
+    /// The parameter concerned (its wire name); absent for the method as a whole.
     #[serde(default)]
-    pub param: Option<String>,
-    pub reason: String,
+    pub param: Option<Spanned<String>>,
+    /// What differs: `name`, `required`, `omitted`, `extra`, `user_only` or `absent`.
+    pub kind: Spanned<String>,
+    pub reason: Spanned<String>,
 }
 
 /// A parameter: either just a type (`project_id: int`, required) or the long form.

@@ -28,7 +28,10 @@ fn misspelled_key_points_at_it() {
     let d = err(&GOOD.replace("returns:", "retuns:"));
     assert_eq!((d.line, d.column), (9, 9), "{d}");
     assert!(d.message.contains("unknown field `retuns`"), "{d}");
-    assert!(!d.message.contains("line 9"), "the position is said once: {d}");
+    assert!(
+        !d.message.contains("line 9"),
+        "the position is said once: {d}"
+    );
     assert_eq!(
         d.render("schema/kanboard.yaml").split(": ").next().unwrap(),
         "schema/kanboard.yaml:9:9"
@@ -133,5 +136,59 @@ fn garbage_never_panics() {
         "version: 1\nresources: {a: {doc: x, methods: {m: 1}}}",
     ] {
         let _ = check(text);
+    }
+}
+
+/// `drift:` entries: a known kind, `param` exactly when the kind is about one parameter, a
+/// parameter the method has (or, for `omitted`, one it does not), a reason, no repeats.
+#[test]
+fn drift_declarations_are_checked() {
+    let with = |drift: &str| {
+        GOOD.replace(
+            "doc: The version.",
+            &format!("doc: The version.\n        params: {{since: {{type: int, default: 0}}}}\n        drift:\n{drift}"),
+        )
+    };
+    check(&with(
+        "          - {param: since, kind: required, reason: Optional here.}\n          - {param: flavour, kind: omitted, reason: Never sent.}\n          - {kind: absent, reason: Newer servers only.}\n",
+    ))
+    .expect("valid drift declarations");
+    for (drift, needle) in [
+        (
+            "          - {param: since, kind: renamed, reason: x}\n",
+            "`kind: renamed`: use one of name, required, omitted, extra, user_only, absent",
+        ),
+        (
+            "          - {kind: required, reason: x}\n",
+            "is about one parameter: say which with `param:`",
+        ),
+        (
+            "          - {param: since, kind: user_only, reason: x}\n",
+            "is about the whole method: remove `param`",
+        ),
+        (
+            "          - {param: until, kind: extra, reason: x}\n",
+            "`get_version` has no parameter sent as `until`",
+        ),
+        (
+            "          - {param: since, kind: omitted, reason: x}\n",
+            "`since` is a parameter of `get_version`",
+        ),
+        (
+            "          - {param: since, kind: required, reason: \" \"}\n",
+            "say why the schema differs",
+        ),
+        (
+            "          - {param: since, kind: required, reason: a}\n          - {param: since, kind: required, reason: b}\n",
+            "declared twice",
+        ),
+        (
+            "          - {param: since, reason: x}\n",
+            "missing field `kind`",
+        ),
+    ] {
+        let d = err(&with(drift));
+        assert!(d.message.contains(needle), "{drift}: {d}");
+        assert!(d.line >= 10, "{drift}: no useful position in {d}");
     }
 }

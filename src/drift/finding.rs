@@ -1,0 +1,213 @@
+//! One difference between the schema and a server, and whether the schema declares it.
+
+use super::spec::{DeviationSpec, MethodSpec};
+use crate::descriptor::DeviationKind;
+use std::fmt;
+
+/// A difference between the schema and a server (its manifest, or the server itself as probed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Finding {
+    /// The schema has the method; the server does not.
+    MethodMissingOnServer { method: String },
+    /// The server has the method; the schema does not.
+    MethodMissingInSchema { method: String },
+    /// The parameter at this (0-based) position has another name on the server.
+    ParamName {
+        method: String,
+        position: usize,
+        schema: String,
+        server: String,
+    },
+    /// The schema and the server disagree on whether the parameter is required. From a live
+    /// probe, `schema_required: true` means the server does not require it: optional there, or
+    /// gone (a [`Finding::ParamCount`] then says so).
+    Required {
+        method: String,
+        param: String,
+        schema_required: bool,
+    },
+    /// The server has a parameter the schema lacks.
+    ParamMissingInSchema {
+        method: String,
+        param: String,
+        required: bool,
+    },
+    /// The schema has a parameter the server lacks.
+    ParamMissingOnServer { method: String, param: String },
+    /// The server takes another number of parameters (a live probe cannot see the names of
+    /// optional parameters, only how many there are).
+    ParamCount {
+        method: String,
+        schema: usize,
+        server: usize,
+    },
+    /// A live probe found fewer parameters than the schema lists and could not count them
+    /// exactly without risking a run: the server takes at most `server_at_most`.
+    FewerParams {
+        method: String,
+        schema: usize,
+        server_at_most: usize,
+    },
+    /// The schema's user-only flag is not the server's.
+    UserOnly { method: String, schema: bool },
+}
+
+impl Finding {
+    pub fn method(&self) -> &str {
+        match self {
+            Finding::MethodMissingOnServer { method }
+            | Finding::MethodMissingInSchema { method }
+            | Finding::ParamName { method, .. }
+            | Finding::Required { method, .. }
+            | Finding::ParamMissingInSchema { method, .. }
+            | Finding::ParamMissingOnServer { method, .. }
+            | Finding::ParamCount { method, .. }
+            | Finding::FewerParams { method, .. }
+            | Finding::UserOnly { method, .. } => method,
+        }
+    }
+
+    /// The deviations of `spec` that declare this difference, if it is declared.
+    pub(crate) fn declared_by<'a>(&self, spec: &'a MethodSpec) -> Vec<&'a DeviationSpec> {
+        let find = |kinds: &[DeviationKind], param: Option<&str>| -> Vec<&'a DeviationSpec> {
+            spec.deviations
+                .iter()
+                .filter(|d| kinds.contains(&d.kind) && d.param.as_deref() == param)
+                .take(1)
+                .collect()
+        };
+        match self {
+            Finding::MethodMissingOnServer { .. } => find(&[DeviationKind::MethodAbsent], None),
+            Finding::MethodMissingInSchema { .. } => Vec::new(),
+            Finding::ParamName { schema, .. } => find(&[DeviationKind::ParamName], Some(schema)),
+            // A parameter the server does not require may be one it does not have at all.
+            Finding::Required {
+                param,
+                schema_required: true,
+                ..
+            } => find(
+                &[DeviationKind::Required, DeviationKind::ParamExtra],
+                Some(param),
+            ),
+            Finding::Required { param, .. } => find(&[DeviationKind::Required], Some(param)),
+            Finding::ParamMissingInSchema { param, .. } => {
+                find(&[DeviationKind::ParamOmitted], Some(param))
+            }
+            Finding::ParamMissingOnServer { param, .. } => {
+                find(&[DeviationKind::ParamExtra], Some(param))
+            }
+            Finding::UserOnly { .. } => find(&[DeviationKind::UserOnly], None),
+            // Declared when the omitted and extra parameters account for the whole difference.
+            Finding::ParamCount { schema, server, .. } => {
+                declared_count(spec, |net| net == *server as isize, *schema)
+            }
+            Finding::FewerParams {
+                schema,
+                server_at_most,
+                ..
+            } => declared_count(spec, |net| net <= *server_at_most as isize, *schema),
+        }
+    }
+}
+
+/// The omitted and extra parameters `spec` declares, when with them the schema's count
+/// (`schema + omitted - extra`) passes `fits`.
+fn declared_count(
+    spec: &MethodSpec,
+    fits: impl Fn(isize) -> bool,
+    schema: usize,
+) -> Vec<&DeviationSpec> {
+    let of = |kind| {
+        spec.deviations
+            .iter()
+            .filter(move |d: &&DeviationSpec| d.kind == kind)
+    };
+    let (omitted, extra) = (
+        of(DeviationKind::ParamOmitted).count(),
+        of(DeviationKind::ParamExtra).count(),
+    );
+    if omitted + extra == 0 || !fits(schema as isize + omitted as isize - extra as isize) {
+        return Vec::new();
+    }
+    of(DeviationKind::ParamOmitted)
+        .chain(of(DeviationKind::ParamExtra))
+        .collect()
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::MethodMissingOnServer { method } => {
+                write!(f, "{method}: in the schema, missing on the server")
+            }
+            Finding::MethodMissingInSchema { method } => {
+                write!(f, "{method}: on the server, missing in the schema")
+            }
+            Finding::ParamName {
+                method,
+                position,
+                schema,
+                server,
+            } => write!(
+                f,
+                "{method}: parameter {} is `{schema}` in the schema, `{server}` on the server",
+                position + 1
+            ),
+            Finding::Required {
+                method,
+                param,
+                schema_required: true,
+            } => write!(
+                f,
+                "{method}: `{param}` is required in the schema, not by the server"
+            ),
+            Finding::Required { method, param, .. } => write!(
+                f,
+                "{method}: `{param}` is optional in the schema, required by the server"
+            ),
+            Finding::ParamMissingInSchema {
+                method,
+                param,
+                required,
+            } => write!(
+                f,
+                "{method}: the server has {} parameter `{param}`, the schema does not",
+                if *required { "required" } else { "optional" }
+            ),
+            Finding::ParamMissingOnServer { method, param } => write!(
+                f,
+                "{method}: the schema has parameter `{param}`, the server does not"
+            ),
+            Finding::ParamCount {
+                method,
+                schema,
+                server,
+            } => write!(
+                f,
+                "{method}: the server takes {server} parameter{}, the schema lists {schema}",
+                if *server == 1 { "" } else { "s" }
+            ),
+            Finding::FewerParams {
+                method,
+                schema,
+                server_at_most,
+            } => write!(
+                f,
+                "{method}: the server takes at most {server_at_most} parameter{}, the schema lists {schema}",
+                if *server_at_most == 1 { "" } else { "s" }
+            ),
+            Finding::UserOnly {
+                method,
+                schema: true,
+            } => write!(
+                f,
+                "{method}: user-only in the schema, open to the application token on the server"
+            ),
+            Finding::UserOnly { method, .. } => write!(
+                f,
+                "{method}: open to the application token in the schema, user-only on the server"
+            ),
+        }
+    }
+}

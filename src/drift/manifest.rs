@@ -1,0 +1,169 @@
+//! A server manifest: a JSON description of the API a Kanboard server (or one of its plugins)
+//! registers, as `scripts/kanboard-manifest.php` writes it from the server's source by PHP
+//! reflection. Only what a comparison needs is read; other keys are ignored.
+
+use super::spec::{MethodSpec, ParamSpec};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The API of one server, or of one plugin of it.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct Manifest {
+    /// The Kanboard version the manifest was made from (core manifests).
+    #[serde(default)]
+    pub kanboard_version: Option<String>,
+    /// The plugin the methods come from; absent for Kanboard's own methods.
+    #[serde(default)]
+    pub plugin: Option<String>,
+    #[serde(default)]
+    pub plugin_version: Option<String>,
+    /// How the manifest was made.
+    #[serde(default)]
+    pub generator: Option<String>,
+    pub methods: Vec<ManifestMethod>,
+}
+
+/// One method the server registers.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct ManifestMethod {
+    pub name: String,
+    pub params: Vec<ManifestParam>,
+    /// `user-only` for methods refused to the application token, else `app+user`.
+    #[serde(default)]
+    pub auth: Option<String>,
+    /// How the method is registered: `withObject`, `withCallback` or `withClassAndMethod`.
+    #[serde(default)]
+    pub registration: Option<String>,
+}
+
+/// One parameter of a method, as PHP reflection sees it.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct ManifestParam {
+    pub name: String,
+    /// 0-based position in the PHP signature.
+    pub position: usize,
+    /// No default value: the server refuses a call without it.
+    pub required: bool,
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+}
+
+/// A manifest that cannot be read or makes no sense.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestError {
+    #[error("cannot read manifest {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("manifest is not valid JSON of the expected shape at `{path}`: {message}")]
+    Json { path: String, message: String },
+    #[error("manifest method `{method}`: {message}")]
+    Invalid { method: String, message: String },
+}
+
+impl Manifest {
+    /// Parses and checks a manifest: method names unique (the server matches them without
+    /// case), parameter positions 0, 1, 2… and parameter names unique.
+    pub fn from_json(text: &str) -> Result<Self, ManifestError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let mut m: Manifest =
+            serde_path_to_error::deserialize(de).map_err(|e| ManifestError::Json {
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
+        let mut seen = BTreeSet::new();
+        for method in &mut m.methods {
+            let invalid = |message: String| ManifestError::Invalid {
+                method: method.name.clone(),
+                message,
+            };
+            if method.name.is_empty() {
+                return Err(invalid("empty method name".into()));
+            }
+            if !seen.insert(method.name.to_ascii_lowercase()) {
+                return Err(invalid("listed twice".into()));
+            }
+            method.params.sort_by_key(|p| p.position);
+            let mut names = BTreeSet::new();
+            for (i, p) in method.params.iter().enumerate() {
+                if p.position != i {
+                    return Err(invalid(format!(
+                        "parameter positions must be 0, 1, 2…; `{}` is at {} where {i} was expected",
+                        p.name, p.position
+                    )));
+                }
+                if !names.insert(p.name.as_str()) {
+                    return Err(invalid(format!("parameter `{}` listed twice", p.name)));
+                }
+            }
+        }
+        Ok(m)
+    }
+
+    /// Reads a manifest file.
+    pub fn read(path: impl AsRef<Path>) -> Result<Self, ManifestError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    /// Looks a method up as the server does, without case.
+    pub fn method(&self, name: &str) -> Option<&ManifestMethod> {
+        self.methods
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
+    }
+
+    /// A short description for reports: `Kanboard 1.2.53` or `plugin Portfolio 1.17.0`.
+    pub fn label(&self) -> String {
+        match (&self.plugin, &self.kanboard_version) {
+            (Some(p), _) => format!(
+                "plugin {p}{}",
+                self.plugin_version
+                    .as_deref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            ),
+            (None, Some(v)) => format!("Kanboard {v}"),
+            (None, None) => "Kanboard".into(),
+        }
+    }
+
+    /// The manifest's methods as specs, for the same comparisons the schema goes through.
+    pub fn specs(&self) -> Vec<MethodSpec> {
+        self.methods
+            .iter()
+            .map(|m| MethodSpec {
+                name: m.name.clone(),
+                params: m
+                    .params
+                    .iter()
+                    .map(|p| ParamSpec {
+                        name: p.name.clone(),
+                        required: p.required,
+                    })
+                    .collect(),
+                user_only: m.is_user_only(),
+                plugin: self.plugin.clone(),
+                deviations: Vec::new(),
+            })
+            .collect()
+    }
+}
+
+impl ManifestMethod {
+    /// Refused to the application token.
+    pub fn is_user_only(&self) -> bool {
+        self.auth.as_deref() == Some("user-only")
+    }
+}

@@ -1,0 +1,408 @@
+//! The live check: asks a running Kanboard about every method of the schema (and of any
+//! manifests given) with calls the server rejects before running them, and compares.
+//!
+//! Which calls those are, and why none can run a method, is in `inference.rs`. This module
+//! sends them: all methods' probes of a round in one batch (one HTTP request), rounds until
+//! nothing more can be learned. Two things cost extra requests:
+//! * a user-only method answers the application token with HTTP 403, and a 403 replaces the
+//!   replies of the whole batch; so methods the schema says are user-only are probed alone first,
+//!   and a batch refused with 403 is split in halves until the refused calls are found;
+//! * the probe refuses user credentials: Kanboard records a login (a row in `last_logins`) for
+//!   every call made with them, refused or not, which would change the server.
+
+use super::compare::compare_observed;
+use super::finding::Finding;
+use super::inference::{Answer, Hint, Inference, Observed, Probe};
+use super::manifest::Manifest;
+use super::report::DriftReport;
+use super::spec::MethodSpec;
+use crate::KanboardClient;
+use crate::envelope;
+use crate::error::{AuthFailure, Error, Result};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// More rounds than any method needs (three when it matches the schema).
+const MAX_ROUNDS: usize = 32;
+
+/// What a live probe found, and what it could not look at.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ProbeReport {
+    /// The differences, as for the static check (no stale declarations: a live probe cannot
+    /// see everything a manifest shows).
+    pub drift: DriftReport,
+    /// Methods the server refused to the application token before checking their arguments:
+    /// they exist and are user-only, their parameters cannot be probed.
+    pub user_only: Vec<String>,
+    /// Methods whose parameter count is only known to be at most this (the schema gives them no
+    /// required parameter, so no probe with fewer keys is safe).
+    pub bounded: Vec<(String, usize)>,
+    /// Methods a manifest lists that the server does not have.
+    pub manifest_only: Vec<String>,
+    /// Methods whose probe stopped, with why: an answer no rejected call gives (the method may
+    /// have run) or a limit reached.
+    pub stopped: Vec<(String, String)>,
+    pub stats: ProbeStats,
+}
+
+/// How much the probe cost.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ProbeStats {
+    /// Methods probed.
+    pub methods: usize,
+    /// JSON-RPC calls sent.
+    pub calls: usize,
+    /// HTTP requests.
+    pub requests: usize,
+    pub rounds: usize,
+    pub elapsed: Duration,
+    /// Calls answered with anything but a rejection (a result above all): 0 in a clean probe.
+    pub unexpected: usize,
+}
+
+impl ProbeReport {
+    /// No drift and no stopped probe.
+    pub fn is_clean(&self) -> bool {
+        self.drift.findings.is_empty() && self.stopped.is_empty() && self.stats.unexpected == 0
+    }
+}
+
+impl fmt::Display for ProbeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.drift)?;
+        let s = &self.stats;
+        writeln!(
+            f,
+            "probed {} methods with {} calls in {} HTTP requests ({} rounds), {:.2} s",
+            s.methods,
+            s.calls,
+            s.requests,
+            s.rounds,
+            s.elapsed.as_secs_f64()
+        )?;
+        match s.unexpected {
+            0 => writeln!(f, "every call was rejected before a method could run")?,
+            n => writeln!(
+                f,
+                "{n} call{} NOT rejected as expected: a method may have run (see below)",
+                if n == 1 { " was" } else { "s were" }
+            )?,
+        }
+        if !self.stopped.is_empty() {
+            writeln!(f, "probe stopped for:")?;
+            for (m, why) in &self.stopped {
+                writeln!(f, "  - {m}: {why}")?;
+            }
+        }
+        if !self.user_only.is_empty() {
+            writeln!(
+                f,
+                "user-only, refused before the argument check (parameters not probed): {}",
+                self.user_only.join(", ")
+            )?;
+        }
+        for (m, n) in &self.bounded {
+            writeln!(
+                f,
+                "{m}: takes at most {n} parameters (none required in the schema: not probed further)"
+            )?;
+        }
+        if !self.manifest_only.is_empty() {
+            writeln!(
+                f,
+                "in a manifest, not on the server: {}",
+                self.manifest_only.join(", ")
+            )?;
+        }
+        writeln!(
+            f,
+            "names of optional parameters cannot be seen without running a method; their number is checked"
+        )
+    }
+}
+
+/// One method to probe: from the schema, or only from a manifest.
+struct Target {
+    spec: MethodSpec,
+    in_schema: bool,
+    inference: Inference,
+}
+
+/// Probes a running server for every method of `schema`, and of `manifests` (to find methods
+/// the server has and the schema lacks), without running any method. Needs a client with the
+/// application token.
+///
+/// ```no_run
+/// # async fn example() -> kanboard::Result<()> {
+/// let kb = kanboard::KanboardClient::new("http://localhost/jsonrpc.php", "token")?;
+/// let report = kanboard::drift::probe(&kb, &kanboard::drift::schema(), &[]).await?;
+/// println!("{report}");
+/// # Ok(()) }
+/// ```
+pub async fn probe(
+    client: &KanboardClient,
+    schema: &[MethodSpec],
+    manifests: &[Manifest],
+) -> Result<ProbeReport> {
+    if client.is_user_auth() {
+        return Err(Error::Config {
+            field: "auth".into(),
+            message: "the drift probe needs the application token: Kanboard records a login for \
+                      every call made with user credentials, even a refused one, which would change \
+                      the server"
+                .into(),
+        });
+    }
+    let started = Instant::now();
+    let mut targets: Vec<Target> = schema.iter().map(|s| target(s.clone(), true)).collect();
+    let mut seen: HashSet<String> = schema.iter().map(|s| s.name.clone()).collect();
+    for m in manifests {
+        for spec in m.specs() {
+            if seen.insert(spec.name.clone()) {
+                targets.push(target(spec, false));
+            }
+        }
+    }
+    let mut stats = ProbeStats {
+        methods: targets.len(),
+        ..ProbeStats::default()
+    };
+    for round in 1..=MAX_ROUNDS + 1 {
+        let mut batch: Vec<(usize, Probe)> = Vec::new();
+        let mut alone: Vec<Vec<(usize, Probe)>> = Vec::new();
+        for (i, t) in targets.iter_mut().enumerate() {
+            let own = t.inference.wants_own_request();
+            let probes = t.inference.next_probes();
+            if round > MAX_ROUNDS && !probes.is_empty() {
+                t.inference
+                    .give_up(format!("not finished after {MAX_ROUNDS} rounds"));
+                continue;
+            }
+            let calls = probes.into_iter().map(|p| (i, p));
+            if own {
+                alone.push(calls.collect());
+            } else {
+                batch.extend(calls);
+            }
+        }
+        if batch.is_empty() && alone.is_empty() {
+            break;
+        }
+        stats.rounds = round;
+        let mut answered: Vec<Vec<(Probe, Answer)>> = vec![Vec::new(); targets.len()];
+        for calls in std::iter::once(batch).chain(alone) {
+            let answers = send(client, &targets, &calls, &mut stats).await?;
+            for ((i, p), a) in calls.into_iter().zip(answers) {
+                answered[i].push((p, a));
+            }
+        }
+        for (t, answers) in targets.iter_mut().zip(answered) {
+            if !answers.is_empty() {
+                t.inference.absorb(&answers);
+            }
+        }
+    }
+    stats.elapsed = started.elapsed();
+    Ok(report(client, targets, schema, stats))
+}
+
+fn target(spec: MethodSpec, in_schema: bool) -> Target {
+    let hint = Hint {
+        required: spec
+            .required_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        total: spec.params.len(),
+        user_only: spec.user_only,
+    };
+    Target {
+        spec,
+        in_schema,
+        inference: Inference::new(hint),
+    }
+}
+
+/// Sends calls as one batch and reads each answer. A batch refused with 403 (a user-only method
+/// with the application token) is split in halves until each refused call stands alone: the
+/// calls are rejections, so sending one again changes nothing.
+async fn send(
+    client: &KanboardClient,
+    targets: &[Target],
+    calls: &[(usize, Probe)],
+    stats: &mut ProbeStats,
+) -> Result<Vec<Answer>> {
+    let mut answers: Vec<Option<Answer>> = vec![None; calls.len()];
+    let mut pending = Vec::new();
+    pending.push(0..calls.len());
+    while let Some(range) = pending.pop() {
+        if range.is_empty() {
+            continue;
+        }
+        let part = &calls[range.clone()];
+        let named: Vec<(&str, u64)> = part
+            .iter()
+            .zip(1u64..)
+            .map(|((i, _), id)| (targets[*i].spec.name.as_str(), id))
+            .collect();
+        let body = Value::Array(
+            part.iter()
+                .zip(&named)
+                .map(|((_, p), (method, id))| envelope::request(method, *id, Some(p.params())))
+                .collect(),
+        );
+        stats.requests += 1;
+        stats.calls += part.len();
+        let (status, bytes) = client.post("drift probe", &body).await?;
+        match envelope::decode_batch(&named, status, &bytes) {
+            Ok(replies) => {
+                for (slot, reply) in answers[range].iter_mut().zip(replies) {
+                    let a = answer(reply);
+                    stats.unexpected += usize::from(matches!(a, Answer::Other(_)));
+                    *slot = Some(a);
+                }
+            }
+            Err(Error::BatchRefused { source, .. })
+                if matches!(
+                    *source,
+                    Error::Auth {
+                        failure: AuthFailure::Forbidden,
+                        ..
+                    }
+                ) =>
+            {
+                if range.len() == 1 {
+                    answers[range.start] = Some(Answer::Forbidden);
+                } else {
+                    let mid = range.start + range.len() / 2;
+                    pending.push(mid..range.end);
+                    pending.push(range.start..mid);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(answers
+        .into_iter()
+        .map(|a| a.unwrap_or_else(|| Answer::Other("no answer".into())))
+        .collect())
+}
+
+/// Reads one reply as a probe answer. A result means the call was not rejected.
+fn answer(reply: Result<envelope::Reply>) -> Answer {
+    match reply {
+        Ok(r) => {
+            let mut text = r.result.to_string();
+            if text.len() > 80 {
+                text.truncate(text.floor_char_boundary(80));
+                text.push('…');
+            }
+            Answer::Other(format!("the server answered with a result: {text}"))
+        }
+        Err(e) if e.is_method_not_found() => Answer::NotFound,
+        Err(Error::Validation {
+            detail: Some(d), ..
+        }) => match d.as_str() {
+            "Wrong number of arguments" => Answer::WrongCount,
+            "Too many arguments" => Answer::TooMany,
+            d => match d.strip_prefix("Missing argument: ") {
+                Some(name) => Answer::Missing(name.to_owned()),
+                None => Answer::Other(format!("-32602 {d}")),
+            },
+        },
+        Err(Error::Auth {
+            failure: AuthFailure::Forbidden,
+            ..
+        }) => Answer::Forbidden,
+        Err(e) => Answer::Other(e.to_string()),
+    }
+}
+
+fn report(
+    client: &KanboardClient,
+    targets: Vec<Target>,
+    schema: &[MethodSpec],
+    stats: ProbeStats,
+) -> ProbeReport {
+    let mut raw = Vec::new();
+    let (mut user_only, mut bounded, mut manifest_only, mut stopped) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for t in targets {
+        let (spec, name) = (&t.spec, t.spec.name.clone());
+        let observed = t.inference.observed();
+        if !t.in_schema {
+            match observed {
+                Observed::Absent => manifest_only.push(name),
+                _ => raw.push(Finding::MethodMissingInSchema { method: name }),
+            }
+            continue;
+        }
+        let exists = !matches!(
+            observed,
+            Observed::Absent | Observed::UserOnly | Observed::Stopped { .. }
+        );
+        if exists && spec.user_only {
+            raw.push(Finding::UserOnly {
+                method: name.clone(),
+                schema: true,
+            });
+        }
+        match observed {
+            Observed::Absent => raw.push(Finding::MethodMissingOnServer { method: name }),
+            Observed::UserOnly => {
+                if !spec.user_only {
+                    raw.push(Finding::UserOnly {
+                        method: name.clone(),
+                        schema: false,
+                    });
+                }
+                user_only.push(name);
+            }
+            Observed::Known { required, total } => {
+                raw.extend(compare_observed(spec, &required, Some(total)))
+            }
+            Observed::AtMost { at_most } => {
+                if at_most < spec.params.len() {
+                    raw.push(Finding::FewerParams {
+                        method: name,
+                        schema: spec.params.len(),
+                        server_at_most: at_most,
+                    });
+                } else {
+                    bounded.push((name, at_most));
+                }
+            }
+            Observed::Stopped { reason } => stopped.push((name, reason)),
+        }
+    }
+    let drift = DriftReport::settle(
+        format!("schema vs the server at {}", shown_url(client.url())),
+        schema,
+        raw,
+        false,
+    );
+    ProbeReport {
+        drift,
+        user_only,
+        bounded,
+        manifest_only,
+        stopped,
+        stats,
+    }
+}
+
+/// The endpoint without any credentials written into it.
+fn shown_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => "(unparsable URL)".into(),
+    }
+}

@@ -1,0 +1,139 @@
+//! A drift report: the differences found, the declared ones apart, and declarations that no
+//! longer match anything.
+
+use super::finding::Finding;
+use super::spec::{DeviationSpec, MethodSpec};
+use std::fmt;
+
+/// The outcome of a comparison. `Display` gives the readable report.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DriftReport {
+    /// What was compared with what.
+    pub title: String,
+    /// Schema methods compared.
+    pub schema_methods: usize,
+    /// Methods the other side lists, when known.
+    pub server_methods: Option<usize>,
+    /// Differences the schema does not declare: drift.
+    pub findings: Vec<Finding>,
+    /// Differences the schema declares on purpose, with the reasons given.
+    pub declared: Vec<DeclaredFinding>,
+    /// Declared differences not found (only a full comparison, against a manifest, says so).
+    pub stale: Vec<StaleDeviation>,
+}
+
+/// A difference the schema declares, with its reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredFinding {
+    pub finding: Finding,
+    pub reasons: Vec<String>,
+}
+
+/// A `drift:` declaration of the schema that matches no difference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleDeviation {
+    pub method: String,
+    pub deviation: DeviationSpec,
+}
+
+impl DriftReport {
+    /// Sorts raw findings into drift and declared differences; with `check_stale`, also lists the
+    /// declarations of `scope` that no finding uses.
+    pub(crate) fn settle(
+        title: String,
+        scope: &[MethodSpec],
+        raw: Vec<Finding>,
+        check_stale: bool,
+    ) -> Self {
+        let mut findings = Vec::new();
+        let mut declared = Vec::new();
+        let mut used: Vec<(&str, &DeviationSpec)> = Vec::new();
+        for f in raw {
+            let spec = scope.iter().find(|s| s.name == f.method());
+            let by = spec.map(|s| f.declared_by(s)).unwrap_or_default();
+            if by.is_empty() {
+                findings.push(f);
+            } else {
+                let method = spec.map(|s| s.name.as_str()).unwrap_or_default();
+                used.extend(by.iter().map(|d| (method, *d)));
+                declared.push(DeclaredFinding {
+                    reasons: by.iter().map(|d| d.reason.clone()).collect(),
+                    finding: f,
+                });
+            }
+        }
+        let stale = if check_stale {
+            scope
+                .iter()
+                .flat_map(|s| s.deviations.iter().map(move |d| (s.name.as_str(), d)))
+                .filter(|(m, d)| !used.iter().any(|(um, ud)| um == m && std::ptr::eq(*ud, *d)))
+                .map(|(m, d)| StaleDeviation {
+                    method: m.to_owned(),
+                    deviation: d.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        DriftReport {
+            title,
+            schema_methods: scope.len(),
+            server_methods: None,
+            findings,
+            declared,
+            stale,
+        }
+    }
+
+    /// No undeclared difference and no stale declaration.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty() && self.stale.is_empty()
+    }
+}
+
+impl fmt::Display for DriftReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} schema methods", self.title, self.schema_methods)?;
+        if let Some(n) = self.server_methods {
+            write!(f, ", {n} on the other side")?;
+        }
+        writeln!(f)?;
+        if self.findings.is_empty() {
+            writeln!(f, "no drift")?;
+        } else {
+            let n = self.findings.len();
+            writeln!(f, "{n} difference{}:", if n == 1 { "" } else { "s" })?;
+            for x in &self.findings {
+                writeln!(f, "  - {x}")?;
+            }
+        }
+        if !self.declared.is_empty() {
+            writeln!(f, "declared in the schema (accepted):")?;
+            for d in &self.declared {
+                writeln!(f, "  - {}: {}", d.finding, d.reasons.join("; "))?;
+            }
+        }
+        if !self.stale.is_empty() {
+            writeln!(
+                f,
+                "declared in the schema but not found (remove the declaration):"
+            )?;
+            for s in &self.stale {
+                let d = &s.deviation;
+                writeln!(
+                    f,
+                    "  - {}{}: kind `{}` ({})",
+                    s.method,
+                    d.param
+                        .as_deref()
+                        .map(|p| format!(" `{p}`"))
+                        .unwrap_or_default(),
+                    d.kind.spelling(),
+                    d.reason
+                )?;
+            }
+        }
+        Ok(())
+    }
+}

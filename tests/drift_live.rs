@@ -1,0 +1,198 @@
+//! The live drift probe against a real Kanboard: no drift against 1.2.53, the server's state
+//! unchanged by a full probe, and an edited schema copy showing exactly its three edits.
+//! Skipped (and says so) without KANBOARD_URL/KANBOARD_TOKEN.
+
+mod common;
+mod drift_support;
+
+use common::{live, unique};
+use drift_support::*;
+use kanboard::KanboardClient;
+use kanboard::drift;
+use serde_json::{Value, json};
+
+/// Everything the API shows of the server's content, read with the application token (reads
+/// change nothing): projects, users, groups, links, tags, the activity stream, and per project
+/// its tasks (open and closed), columns, swimlanes, categories and members.
+async fn api_state(kb: &KanboardClient) -> Value {
+    let get = |m: &'static str, p: Value| async move {
+        kb.call(m, p).await.unwrap_or_else(|e| panic!("{m}: {e}"))
+    };
+    let projects = get("getAllProjects", Value::Null).await;
+    let ids: Vec<i64> = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let mut per_project = Vec::new();
+    for id in &ids {
+        let p = json!({"project_id": id});
+        per_project.push(json!({
+            "open": get("getAllTasks", json!({"project_id": id, "status_id": 1})).await,
+            "closed": get("getAllTasks", json!({"project_id": id, "status_id": 0})).await,
+            "columns": get("getColumns", p.clone()).await,
+            "swimlanes": get("getAllSwimlanes", p.clone()).await,
+            "categories": get("getAllCategories", p.clone()).await,
+            "users": get("getProjectUsers", p).await,
+        }));
+    }
+    json!({
+        "projects": projects,
+        "users": get("getAllUsers", Value::Null).await,
+        "groups": get("getAllGroups", Value::Null).await,
+        "links": get("getAllLinks", Value::Null).await,
+        "tags": get("getAllTags", Value::Null).await,
+        "activity": get("getProjectActivities", json!({"project_ids": ids})).await,
+        "per_project": per_project,
+    })
+}
+
+/// Every row of every table, when the database is reachable: the SQLite file of a server started
+/// by scripts/kanboard-server.sh (KANBOARD_STATE_DIR), read with the sqlite3 tool.
+fn db_state() -> Option<String> {
+    let why_not = |why: &str| {
+        eprintln!("database comparison SKIPPED: {why}; comparing through the API only");
+        None
+    };
+    let Ok(dir) = std::env::var("KANBOARD_STATE_DIR") else {
+        return why_not("KANBOARD_STATE_DIR is not set");
+    };
+    let db = std::path::Path::new(&dir).join("data/db.sqlite");
+    if !db.exists() {
+        return why_not(&format!("no {}", db.display()));
+    }
+    // The server may still hold a lock for a moment after answering: wait for it.
+    let out = match std::process::Command::new("sqlite3")
+        .args(["-readonly", "-bail", "-cmd", ".timeout 10000"])
+        .arg(&db)
+        .arg(".dump")
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => return why_not(&format!("cannot run sqlite3: {e}")),
+    };
+    let dump = String::from_utf8(out.stdout).unwrap();
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && errors.trim().is_empty() && dump.contains("CREATE TABLE"),
+        "sqlite3 .dump failed: {errors}"
+    );
+    Some(dump)
+}
+
+fn table_counts(dump: &str) -> Vec<(String, usize)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for line in dump.lines() {
+        if let Some(rest) = line.strip_prefix("INSERT INTO ") {
+            let table = rest.split([' ', '(']).next().unwrap().trim_matches('"');
+            *counts.entry(table.to_owned()).or_insert(0) += 1;
+        }
+    }
+    counts.into_iter().collect()
+}
+
+#[tokio::test]
+async fn probe_finds_no_drift_and_changes_nothing() {
+    let Some(env) = live("probe_finds_no_drift_and_changes_nothing") else {
+        return;
+    };
+    let kb = env.app();
+    // Some content a run method could touch: a project with a task, a subtask, a comment, a
+    // category, a tag and metadata. Removed at the end.
+    let project = kb
+        .call("createProject", json!({"name": unique("drift-probe")}))
+        .await
+        .unwrap();
+    let task = kb
+        .call(
+            "createTask",
+            json!({"title": "probe me", "project_id": project, "tags": ["drift"]}),
+        )
+        .await
+        .unwrap();
+    for (m, p) in [
+        ("createSubtask", json!({"task_id": task, "title": "sub"})),
+        (
+            "createComment",
+            json!({"task_id": task, "user_id": 1, "content": "c"}),
+        ),
+        (
+            "createCategory",
+            json!({"project_id": project, "name": "cat"}),
+        ),
+        (
+            "saveTaskMetadata",
+            json!({"task_id": task, "values": {"k": "v"}}),
+        ),
+    ] {
+        kb.call(m, p).await.unwrap_or_else(|e| panic!("{m}: {e}"));
+    }
+    let (db_before, api_before) = (db_state(), api_state(&kb).await);
+
+    let report = drift::probe(&kb, &drift::schema(), &[core_manifest(), plugin_manifest()])
+        .await
+        .unwrap();
+    print!("{report}");
+
+    let (db_after, api_after) = (db_state(), api_state(&kb).await);
+    assert_eq!(
+        api_before, api_after,
+        "the probe changed what the API shows"
+    );
+    if let (Some(before), Some(after)) = (&db_before, &db_after) {
+        println!(
+            "database unchanged: {} rows in {} tables compared",
+            table_counts(before).iter().map(|(_, n)| n).sum::<usize>(),
+            before.matches("CREATE TABLE").count()
+        );
+        assert_eq!(table_counts(before), table_counts(after));
+        assert!(before == after, "the probe changed the database");
+    }
+    // Control: the same snapshots do see a change when a method runs.
+    kb.call("updateTask", json!({"id": task, "title": "probed"}))
+        .await
+        .unwrap();
+    assert_ne!(
+        api_state(&kb).await,
+        api_after,
+        "the API snapshot misses a change"
+    );
+    if let Some(after) = &db_after {
+        assert!(
+            db_state().as_ref() != Some(after),
+            "the database snapshot misses a change"
+        );
+    }
+    kb.call("removeProject", json!({"project_id": project}))
+        .await
+        .unwrap();
+    assert!(report.drift.findings.is_empty(), "{report}");
+    assert!(report.stopped.is_empty(), "{report}");
+    assert_eq!(report.stats.unexpected, 0, "{report}");
+    assert_eq!(report.user_only.len(), 7, "{report}");
+}
+
+#[tokio::test]
+async fn an_edited_schema_copy_shows_exactly_its_three_edits_live() {
+    let Some(env) = live("an_edited_schema_copy_shows_exactly_its_three_edits_live") else {
+        return;
+    };
+    let report = drift::probe(&env.app(), &edited_schema(), &[core_manifest()])
+        .await
+        .unwrap();
+    print!("{report}");
+    assert_eq!(lines(&report.drift.findings), THREE_EDITS, "{report}");
+    assert_eq!(report.stats.unexpected, 0);
+}
+
+#[tokio::test]
+async fn user_logins_are_refused_before_sending() {
+    let Some(env) = live("user_logins_are_refused_before_sending") else {
+        return;
+    };
+    let e = drift::probe(&env.admin(), &drift::schema(), &[])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("needs the application token"), "{e}");
+}
