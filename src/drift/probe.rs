@@ -42,6 +42,9 @@ pub struct ProbeReport {
     pub bounded: Vec<(String, usize)>,
     /// Methods a manifest lists that the server does not have.
     pub manifest_only: Vec<String>,
+    /// Plugins none of whose schema methods the server has: not installed there, which is not
+    /// drift. Each with the number of its methods.
+    pub plugins_absent: Vec<(String, usize)>,
     /// Methods whose probe stopped, with why: an answer no rejected call gives (the method may
     /// have run) or a limit reached.
     pub stopped: Vec<(String, String)>,
@@ -109,6 +112,12 @@ impl fmt::Display for ProbeReport {
             writeln!(
                 f,
                 "{m}: takes at most {n} parameters (none required in the schema: not probed further)"
+            )?;
+        }
+        for (plugin, n) in &self.plugins_absent {
+            writeln!(
+                f,
+                "plugin `{plugin}` not installed: its {n} schema methods are absent (not drift)"
             )?;
         }
         if !self.manifest_only.is_empty() {
@@ -379,6 +388,7 @@ fn report(
             Observed::Stopped { reason } => stopped.push((name, reason)),
         }
     }
+    let plugins_absent = absent_plugins(schema, &mut raw);
     let drift = DriftReport::settle(
         format!("schema vs the server at {}", shown_url(client.url())),
         schema,
@@ -390,9 +400,46 @@ fn report(
         user_only,
         bounded,
         manifest_only,
+        plugins_absent,
         stopped,
         stats,
     }
+}
+
+/// Takes out of `raw` the "missing on the server" findings of plugins the server lacks
+/// entirely (every one of their schema methods missing), and names those plugins instead.
+fn absent_plugins(schema: &[MethodSpec], raw: &mut Vec<Finding>) -> Vec<(String, usize)> {
+    let missing: HashSet<&str> = raw
+        .iter()
+        .filter_map(|f| match f {
+            Finding::MethodMissingOnServer { method } => Some(method.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut plugins: Vec<(String, usize)> = Vec::new();
+    for spec in schema {
+        let Some(p) = &spec.plugin else { continue };
+        if plugins.iter().any(|(name, _)| name == p) {
+            continue;
+        }
+        let methods: Vec<&MethodSpec> = schema
+            .iter()
+            .filter(|s| s.plugin.as_ref() == Some(p))
+            .collect();
+        if methods.iter().all(|m| missing.contains(m.name.as_str())) {
+            plugins.push((p.clone(), methods.len()));
+        }
+    }
+    raw.retain(|f| match f {
+        Finding::MethodMissingOnServer { method } => !schema.iter().any(|s| {
+            &s.name == method
+                && s.plugin
+                    .as_ref()
+                    .is_some_and(|p| plugins.iter().any(|(n, _)| n == p))
+        }),
+        _ => true,
+    });
+    plugins
 }
 
 /// The endpoint without any credentials written into it.
