@@ -546,11 +546,7 @@ impl Spec {
     }
 
     /// Builds the call's parameters and the values the success message may name.
-    fn params(
-        &self,
-        m: &ArgMatches,
-        desc: &MethodDescriptor,
-    ) -> Result<(Params, Params), Failure> {
+    fn params(&self, m: &ArgMatches, desc: &MethodDescriptor) -> Result<(Params, Params), Failure> {
         let mut out = Map::new();
         let mut named = Map::new();
         let mut options_given = false;
@@ -640,12 +636,14 @@ impl Spec {
         let desc = self.method(m);
         let (params, named) = self.params(m, desc)?;
         if self.remove {
-            let what = self
-                .done
-                .as_deref()
-                .map(|d| fill(d, &named, None).trim_end_matches('.').to_owned())
-                .unwrap_or_else(|| format!("{} {}", self.group, self.name));
-            crate::schema_cmd::confirm_removal(m, &format!("{what}?"))?;
+            let question = format!(
+                "Run `{} {}` ({}) with {}?",
+                self.group,
+                self.name,
+                desc.rpc_name,
+                invoke::describe(&params)
+            );
+            crate::schema_cmd::confirm_removal(m, &question)?;
         }
         let kb = ctx.client()?;
         let value = invoke::call(ctx, &kb, desc, params).await?;

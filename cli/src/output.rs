@@ -145,9 +145,11 @@ fn is_plain(v: &Value) -> bool {
     !matches!(v, Value::Array(_) | Value::Object(_))
 }
 
+/// Nothing worth a column: null, empty, or 0 (Kanboard's "none" for ids and counts).
 fn is_empty(v: &Value) -> bool {
     match v {
         Value::Null => true,
+        Value::Number(n) => n.as_f64() == Some(0.0),
         Value::String(s) => s.is_empty(),
         Value::Array(a) => a.is_empty(),
         Value::Object(o) => o.is_empty(),
@@ -157,7 +159,25 @@ fn is_empty(v: &Value) -> bool {
 
 /// Columns people look for first; the rest follow in the server's order.
 const FIRST: &[&str] = &[
-    "id", "key", "title", "name", "label", "username", "tag", "value",
+    "id",
+    "key",
+    "scope",
+    "role_id",
+    "title",
+    "name",
+    "label",
+    "username",
+    "tag",
+    "value",
+    "role",
+    "email",
+    "is_active",
+    "status",
+    "priority",
+    "date_due",
+    "owner_id",
+    "project_id",
+    "column_id",
 ];
 
 impl Rows {
