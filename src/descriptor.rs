@@ -157,3 +157,46 @@ impl MethodDescriptor {
             .find(|m| m.rpc_name.eq_ignore_ascii_case(rpc_name))
     }
 }
+
+/// One resource (a group of methods) as the schema declares it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ResourceDescriptor {
+    /// The accessor name (`task_links`).
+    pub name: &'static str,
+    /// The first line of its documentation.
+    pub summary: &'static str,
+    /// The server plugin that provides it, if not Kanboard itself.
+    pub plugin: Option<&'static str>,
+}
+
+/// One enum of the schema: the values Kanboard is known to accept. Enums are open (a server may
+/// accept others), so tools list these values as suggestions rather than a closed set.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EnumDescriptor {
+    /// The schema name (`Color`), as written in a parameter's `ty`.
+    pub name: &'static str,
+    /// The first line of its documentation.
+    pub summary: &'static str,
+    /// The wire values, in schema order.
+    pub values: &'static [&'static str],
+}
+
+impl EnumDescriptor {
+    /// Looks an enum up by its schema name.
+    pub fn find(name: &str) -> Option<&'static EnumDescriptor> {
+        crate::api::descriptors::ENUMS
+            .iter()
+            .find(|e| e.name == name)
+    }
+}
+
+impl ResourceDescriptor {
+    /// Looks a resource up by its accessor name.
+    pub fn find(name: &str) -> Option<&'static ResourceDescriptor> {
+        crate::api::descriptors::RESOURCES
+            .iter()
+            .find(|r| r.name == name)
+    }
+}

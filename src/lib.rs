@@ -16,6 +16,7 @@
 
 mod batch;
 mod client;
+pub mod config;
 mod convention;
 pub mod de;
 pub mod descriptor;

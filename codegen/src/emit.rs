@@ -55,6 +55,21 @@ pub fn api(api: &Api) -> TokenStream {
         .iter()
         .flat_map(|r| r.methods.iter())
         .map(|m| naming::descriptor(&m.rpc));
+    let resource_rows = api.resources.iter().map(|r| {
+        let name = &r.name;
+        let summary = first_sentence(&r.doc);
+        let plugin = match &r.plugin {
+            Some(p) => quote!(Some(#p)),
+            None => quote!(None),
+        };
+        quote!(crate::descriptor::ResourceDescriptor { name: #name, summary: #summary, plugin: #plugin })
+    });
+    let enum_rows = api.enums.iter().map(|e| {
+        let name = &e.name;
+        let summary = first_sentence(e.doc.as_deref().unwrap_or(""));
+        let values = e.values.iter().map(|(w, _)| w.as_str());
+        quote!(crate::descriptor::EnumDescriptor { name: #name, summary: #summary, values: &[#(#values),*] })
+    });
     quote! {
         /// Models that results decode into, one per result shape the server sends.
         pub mod models {
@@ -79,6 +94,12 @@ pub fn api(api: &Api) -> TokenStream {
 
                 /// Every method, in schema order.
                 pub static METHODS: &[&MethodDescriptor] = &[#(&#all),*];
+
+                /// Every resource, in schema order.
+                pub static RESOURCES: &[crate::descriptor::ResourceDescriptor] = &[#(#resource_rows),*];
+
+                /// Every enum with its known values, in schema order.
+                pub static ENUMS: &[crate::descriptor::EnumDescriptor] = &[#(#enum_rows),*];
 
                 /// Decodes a raw result the way the typed method does (its convention, its
                 /// model) and gives it back as normalized JSON: for tools (the command line,

@@ -1,0 +1,101 @@
+//! Shell completion scripts, generated from the same command tree (so every schema method
+//! completes), and kanboard-cli's `completion install`.
+
+use crate::failure::Failure;
+use clap::{Arg, ArgMatches, Command};
+use clap_complete::Shell;
+use std::path::PathBuf;
+
+const SHELLS: [&str; 3] = ["bash", "zsh", "fish"];
+
+pub fn command() -> Command {
+    let mut c = Command::new("completion")
+        .about("Print or install shell completion")
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    for s in SHELLS {
+        c = c.subcommand(Command::new(s).about(format!(
+            "Print the {s} completion script (e.g. `eval \"$(kanboard completion {s})\"`)"
+        )));
+    }
+    c.subcommand(
+        Command::new("install")
+            .about("Install completion: an eval line in ~/.bashrc or ~/.zshrc, or the fish completions file")
+            .arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(clap::builder::PossibleValuesParser::new(SHELLS))
+                    .ignore_case(true),
+            ),
+    )
+}
+
+fn script(shell: &str) -> String {
+    let shell = match shell {
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
+        _ => Shell::Bash,
+    };
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut crate::app::command(), "kanboard", &mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn home() -> Result<PathBuf, Failure> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            Failure::other("HOME is not set")
+                .hint("set HOME, or use `kanboard completion SHELL` and install it by hand")
+        })
+}
+
+pub fn run(m: &ArgMatches) -> Result<(), Failure> {
+    let (sub, sm) = m.subcommand().expect("subcommand required");
+    let io = |p: &PathBuf, e: std::io::Error| {
+        Failure::other(format!("cannot write {}: {e}", p.display()))
+    };
+    match sub {
+        "install" => {
+            let shell = sm
+                .get_one::<String>("shell")
+                .expect("required")
+                .to_lowercase();
+            if shell == "fish" {
+                let dir = home()?.join(".config/fish/completions");
+                std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+                let target = dir.join("kanboard.fish");
+                std::fs::write(&target, script("fish")).map_err(|e| io(&target, e))?;
+                println!("✓ Fish completion installed to {}", target.display());
+            } else {
+                let rc = home()?.join(if shell == "zsh" { ".zshrc" } else { ".bashrc" });
+                let existing = std::fs::read_to_string(&rc).unwrap_or_default();
+                if existing.contains("kanboard completion") {
+                    println!(
+                        "Completion already present in {}: nothing to do.",
+                        rc.display()
+                    );
+                } else {
+                    use std::io::Write;
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&rc)
+                        .map_err(|e| io(&rc, e))?;
+                    write!(
+                        f,
+                        "\n# kanboard completion\neval \"$(kanboard completion {shell})\"\n"
+                    )
+                    .map_err(|e| io(&rc, e))?;
+                    println!(
+                        "✓ {shell} completion installed to {}; open a new shell to use it",
+                        rc.display()
+                    );
+                }
+            }
+        }
+        shell => print!("{}", script(shell)),
+    }
+    Ok(())
+}

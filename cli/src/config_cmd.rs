@@ -1,0 +1,148 @@
+//! `kanboard config init | show | test | path | profiles`: the same file as kanboard-cli,
+//! written with mode 0600.
+
+use crate::app::Ctx;
+use crate::failure::{Exit, Failure};
+use crate::output::Outcome;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use kanboard::config::{AuthMode, ConfigFile, Field, mask};
+use kanboard::descriptor::ReturnKind;
+use serde_json::{Value, json};
+
+pub fn command() -> Command {
+    Command::new("config")
+        .about("Create, show and test the configuration (~/.config/kanboard/config.toml)")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("init")
+                .about("Write a profile: asks for the URL and token, or takes --url/--token (and --profile, --auth-mode user with --username/--password)")
+                .arg(
+                    Arg::new("force")
+                        .long("force")
+                        .action(ArgAction::SetTrue)
+                        .help("Replace the profile if the file already has it"),
+                ),
+        )
+        .subcommand(Command::new("show").about("Each setting, where it comes from, secrets masked"))
+        .subcommand(Command::new("test").about("Connect and print the server's version"))
+        .subcommand(Command::new("path").about("Print the config file's path"))
+        .subcommand(Command::new("profiles").about("List the profiles of the config file"))
+}
+
+fn rows(v: Vec<Value>) -> Outcome {
+    Outcome::Value(Value::Array(v), Some(ReturnKind::List))
+}
+
+pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
+    let (sub, sm) = m.subcommand().expect("subcommand required");
+    match sub {
+        "path" => {
+            let l = ctx.layers()?;
+            println!("{}", l.file.path().display());
+            Ok(None)
+        }
+        "profiles" => {
+            let l = ctx.layers()?;
+            let default = l.file.default_profile().unwrap_or("default").to_owned();
+            Ok(Some(rows(
+                l.file
+                    .profile_names()
+                    .into_iter()
+                    .map(|p| json!({"profile": p, "default": p == default}))
+                    .collect(),
+            )))
+        }
+        "show" => {
+            let l = ctx.layers()?;
+            let mut out = vec![
+                json!({"key": "config_file", "value": l.file.path().display().to_string(),
+                       "source": if l.file.exists() { "" } else { "(does not exist)" }}),
+                json!({"key": "profile", "value": l.profile, "source": l.profile_source.to_string()}),
+            ];
+            for (field, found) in l.iter() {
+                let value = match (&found.value, field.is_secret()) {
+                    (Some(v), true) => mask(v),
+                    (Some(v), false) => v.clone(),
+                    (None, _) => String::new(),
+                };
+                out.push(
+                    json!({"key": field.key(), "value": value, "source": found.source.to_string()}),
+                );
+            }
+            Ok(Some(rows(out)))
+        }
+        "test" => {
+            let config = ctx.config()?;
+            let kb = config.client().map_err(|e| ctx.fail(e))?;
+            let d = kanboard::descriptor::MethodDescriptor::find("getVersion").expect("in schema");
+            let version = crate::invoke::call(ctx, &kb, d, Default::default()).await?;
+            Ok(Some(rows(vec![
+                json!({"key": "url", "value": config.url}),
+                json!({"key": "profile", "value": config.profile}),
+                json!({"key": "auth_mode", "value": config.auth_mode.as_str()}),
+                json!({"key": "server_version", "value": version}),
+            ])))
+        }
+        "init" => init(ctx, sm.get_flag("force")).map(Some),
+        _ => unreachable!("clap knows the subcommands"),
+    }
+}
+
+fn init(ctx: &Ctx, force: bool) -> Result<Outcome, Failure> {
+    let o = &ctx.overrides;
+    let path = match &o.config_file {
+        Some(p) => p.clone(),
+        None => ConfigFile::path_from(&|k| std::env::var(k).ok()).map_err(Failure::from)?,
+    };
+    let mut file = ConfigFile::load(&path).map_err(Failure::from)?;
+    let profile = o
+        .profile
+        .clone()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "default".into());
+    if file.has_profile(&profile) && !force {
+        return Err(Failure::new(
+            Exit::Config,
+            format!("profile `{profile}` already exists in {}", path.display()),
+        )
+        .hint("pass --force to replace it, or --profile NAME to add another"));
+    }
+    let url = match &o.url {
+        Some(u) => u.clone(),
+        None => crate::prompt::line("Kanboard URL", Some("http://localhost/jsonrpc.php"))?,
+    };
+    let mut values = vec![(Field::Url, url)];
+    let user = o.auth_mode.as_deref().and_then(AuthMode::parse) == Some(AuthMode::User);
+    if user {
+        values.push((Field::AuthMode, "user".into()));
+        let name = match &o.username {
+            Some(u) => u.clone(),
+            None => crate::prompt::line("Username", None)?,
+        };
+        let password = match &o.password {
+            Some(p) => p.clone(),
+            None => crate::prompt::secret("Password or personal access token")?,
+        };
+        values.push((Field::Username, name));
+        values.push((Field::Password, password));
+    } else {
+        let token = match &o.token {
+            Some(t) => t.clone(),
+            None => crate::prompt::secret("API token")?,
+        };
+        values.push((Field::Token, token));
+    }
+    if let Some(f) = &o.output_format {
+        values.push((Field::OutputFormat, f.clone()));
+    }
+    if let Some(b) = &o.portfolio_backend {
+        values.push((Field::PortfolioBackend, b.clone()));
+    }
+    file.write_profile(&profile, &values)
+        .map_err(Failure::from)?;
+    Ok(Outcome::Done(format!(
+        "Config written to {} (profile `{profile}`, readable only by you)",
+        path.display()
+    )))
+}

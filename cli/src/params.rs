@@ -1,0 +1,324 @@
+//! Schema parameter types on the command line: one clap argument per parameter, and the
+//! conversion of what was typed back into the JSON the server takes. The parameter's `ty`
+//! decides both, so a new schema entry needs no code here.
+
+use crate::failure::Failure;
+use base64::Engine;
+use clap::{Arg, ArgAction, ArgMatches};
+use kanboard::descriptor::{EnumDescriptor, ParamDescriptor};
+use serde_json::{Map, Value};
+use std::io::Read;
+
+/// What a schema type spelling means on the command line.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Int,
+    Float,
+    Bool,
+    Text,
+    Date,
+    Secret,
+    Bytes,
+    Json,
+    /// A known enum: text, with its known values listed in the help.
+    Enum(&'static EnumDescriptor),
+}
+
+impl PartialEq for Kind {
+    fn eq(&self, other: &Kind) -> bool {
+        match (self, other) {
+            (Kind::Enum(a), Kind::Enum(b)) => a.name == b.name,
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+}
+
+impl Eq for Kind {}
+
+/// A parameter's shape: one value, a list of them, or a `map<string,string>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    One(Kind),
+    List(Kind),
+    Map,
+}
+
+pub fn kind(ty: &str) -> Kind {
+    match ty {
+        "int" => Kind::Int,
+        "float" => Kind::Float,
+        "bool" => Kind::Bool,
+        "date" => Kind::Date,
+        "secret" => Kind::Secret,
+        "bytes" => Kind::Bytes,
+        "json" => Kind::Json,
+        other => match EnumDescriptor::find(other) {
+            Some(e) => Kind::Enum(e),
+            // `string`, and any type a newer schema adds: sent as typed text.
+            None => Kind::Text,
+        },
+    }
+}
+
+pub fn shape(ty: &str) -> Shape {
+    if let Some(inner) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+        Shape::List(kind(inner))
+    } else if ty.starts_with("map<") {
+        Shape::Map
+    } else {
+        Shape::One(kind(ty))
+    }
+}
+
+/// The placeholder shown in help for a value of this kind.
+fn value_name(kind: Kind) -> String {
+    match kind {
+        Kind::Int => "INT".into(),
+        Kind::Float => "NUMBER".into(),
+        Kind::Bool => "BOOL".into(),
+        Kind::Text => "TEXT".into(),
+        Kind::Date => "DATE".into(),
+        Kind::Secret => "SECRET".into(),
+        Kind::Bytes => "FILE".into(),
+        Kind::Json => "JSON".into(),
+        Kind::Enum(e) => e.name.to_uppercase(),
+    }
+}
+
+/// The help line of a parameter: its doc, how to write its type, its server default.
+pub fn help(p: &ParamDescriptor) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !p.doc.is_empty() {
+        parts.push(p.doc.trim_end_matches('.').to_owned() + ".");
+    }
+    let how = match shape(p.ty) {
+        Shape::One(k) => kind_help(k),
+        Shape::List(k) => format!("repeatable; each {}", kind_help(k)),
+        Shape::Map => "repeatable KEY=VALUE".into(),
+    };
+    parts.push(format!("[{}: {how}]", p.ty));
+    if let Some(d) = p.default {
+        parts.push(format!("[server default: {d}]"));
+    }
+    parts.join(" ")
+}
+
+fn kind_help(k: Kind) -> String {
+    match k {
+        Kind::Int => "an integer".into(),
+        Kind::Float => "a number".into(),
+        Kind::Bool => "true or false".into(),
+        Kind::Text => "text".into(),
+        Kind::Date => "YYYY-MM-DD or YYYY-MM-DD HH:MM".into(),
+        Kind::Secret => "prompted for when omitted".into(),
+        Kind::Bytes => "a file path, or - for standard input".into(),
+        Kind::Json => "JSON text".into(),
+        Kind::Enum(e) => format!("e.g. {}", e.values.join(", ")),
+    }
+}
+
+fn parse_kv(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("{s:?} is not KEY=VALUE")),
+    }
+}
+
+fn parse_json(s: &str) -> Result<Value, String> {
+    serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}"))
+}
+
+/// Sets the value parser of an argument for a kind.
+fn typed(arg: Arg, k: Kind) -> Arg {
+    match k {
+        Kind::Int => arg.value_parser(clap::value_parser!(i64)),
+        Kind::Float => arg.value_parser(clap::value_parser!(f64)),
+        Kind::Bool => arg.value_parser(clap::builder::BoolishValueParser::new()),
+        Kind::Json => arg.value_parser(parse_json),
+        _ => arg.value_parser(clap::builder::NonEmptyStringValueParser::new()),
+    }
+}
+
+/// How a parameter is placed on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// `<NAME>`; a list takes every remaining value.
+    Positional,
+    /// `--long VALUE`, required or not.
+    Option { required: bool },
+}
+
+/// The clap argument for a parameter. `id` is the key the value is read back with; `long` the
+/// option name when placed as an option.
+pub fn arg(id: &str, long: &str, p: &ParamDescriptor, place: Placement) -> Arg {
+    let shape = shape(p.ty);
+    let mut a = Arg::new(id.to_owned()).help(help(p));
+    match place {
+        Placement::Positional => {
+            a = a.value_name(id.to_uppercase());
+            match shape {
+                Shape::List(_) | Shape::Map => {
+                    a = a.num_args(0..).action(ArgAction::Append);
+                }
+                Shape::One(_) => a = a.required(true),
+            }
+        }
+        Placement::Option { required } => {
+            a = a.long(long.to_owned()).required(required);
+            a = match shape {
+                Shape::One(Kind::Bool) => a
+                    .value_name("BOOL")
+                    .num_args(0..=1)
+                    .require_equals(false)
+                    .default_missing_value("true"),
+                Shape::One(Kind::Secret) => a.value_name("SECRET").required(false),
+                Shape::One(k) => a.value_name(value_name(k)),
+                Shape::List(k) => a.value_name(value_name(k)).action(ArgAction::Append),
+                Shape::Map => a.value_name("KEY=VALUE").action(ArgAction::Append),
+            };
+        }
+    }
+    match shape {
+        Shape::One(k) | Shape::List(k) => typed(a, k),
+        Shape::Map => a.value_parser(parse_kv),
+    }
+}
+
+/// Reads one parameter back as JSON; `None` when it was not given (nothing is sent).
+pub fn value(m: &ArgMatches, id: &str, p: &ParamDescriptor) -> Result<Option<Value>, Failure> {
+    let given = |id: &str| {
+        m.try_contains_id(id).unwrap_or(false)
+            && m.value_source(id) != Some(clap::parser::ValueSource::DefaultValue)
+    };
+    match shape(p.ty) {
+        Shape::Map => {
+            if !given(id) {
+                return Ok(None);
+            }
+            let pairs = m.get_many::<(String, String)>(id).into_iter().flatten();
+            let obj: Map<String, Value> = pairs
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            Ok(Some(Value::Object(obj)))
+        }
+        Shape::List(k) => {
+            if !given(id) {
+                // A required list given as a positional with no values is an empty list.
+                return Ok(p.required.then(|| Value::Array(Vec::new())));
+            }
+            let items = match k {
+                Kind::Int => m
+                    .get_many::<i64>(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
+                Kind::Float => m
+                    .get_many::<f64>(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
+                Kind::Bool => m
+                    .get_many::<bool>(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect(),
+                Kind::Json => m
+                    .get_many::<Value>(id)
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect(),
+                _ => m
+                    .get_many::<String>(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| Value::from(v.as_str()))
+                    .collect(),
+            };
+            Ok(Some(Value::Array(items)))
+        }
+        Shape::One(k) => {
+            if !given(id) {
+                if k == Kind::Secret && p.required {
+                    let label = id.replace('_', " ");
+                    return crate::prompt::secret_twice(&label).map(|s| Some(Value::String(s)));
+                }
+                return Ok(None);
+            }
+            Ok(Some(match k {
+                Kind::Int => Value::from(*m.get_one::<i64>(id).expect("typed")),
+                Kind::Float => Value::from(*m.get_one::<f64>(id).expect("typed")),
+                Kind::Bool => Value::from(*m.get_one::<bool>(id).expect("typed")),
+                Kind::Json => m.get_one::<Value>(id).expect("typed").clone(),
+                Kind::Bytes => {
+                    let path = m.get_one::<String>(id).expect("typed");
+                    Value::String(read_base64(path)?)
+                }
+                _ => Value::String(m.get_one::<String>(id).expect("typed").clone()),
+            }))
+        }
+    }
+}
+
+/// Reads a file (or standard input for `-`) as base64, as the server takes uploads.
+pub fn read_base64(path: &str) -> Result<String, Failure> {
+    let mut bytes = Vec::new();
+    let result = if path == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::read(path).map(|b| bytes = b)
+    };
+    result.map_err(|e| {
+        Failure::usage(format!("cannot read {path}: {e}"))
+            .hint("give the path of a readable file, or - to read standard input")
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// Collects the named parameters of a call, in schema order, under their wire names.
+pub fn collect<'a>(
+    m: &ArgMatches,
+    params: impl IntoIterator<Item = (&'a str, &'a ParamDescriptor)>,
+) -> Result<Map<String, Value>, Failure> {
+    let mut out = Map::new();
+    for (id, p) in params {
+        if let Some(v) = value(m, id, p)? {
+            out.insert(p.wire.to_owned(), v);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_type_has_a_shape() {
+        for d in kanboard::api::descriptors::METHODS {
+            for p in d.params {
+                // Text is the fallback; it must only catch `string` in today's schema.
+                if let Shape::One(Kind::Text) = shape(p.ty) {
+                    assert_eq!(
+                        p.ty, "string",
+                        "{}.{} has an unmapped type",
+                        d.rpc_name, p.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn enum_values_come_from_the_schema() {
+        match kind("Color") {
+            Kind::Enum(e) => assert!(e.values.contains(&"green")),
+            k => panic!("{k:?}"),
+        }
+        assert_eq!(shape("list<int>"), Shape::List(Kind::Int));
+        assert_eq!(shape("map<string,string>"), Shape::Map);
+    }
+}

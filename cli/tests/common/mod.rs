@@ -1,0 +1,92 @@
+//! Shared by the CLI test files: the binary with a clean environment, and a mock Kanboard.
+#![allow(dead_code)] // each test file uses its own part
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use std::path::Path;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
+
+/// The `kanboard` binary with no KANBOARD_* variables, HOME in `home` (so no real config is
+/// read), a fixed width for tables and no standard input.
+pub fn kanboard(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("kanboard").unwrap();
+    for (k, _) in std::env::vars() {
+        if k.starts_with("KANBOARD_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("COLUMNS", "100")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LOG")
+        .write_stdin("");
+    cmd
+}
+
+/// Answers one JSON-RPC method with a fixed result, echoing the request id.
+pub struct Reply(pub Value);
+
+impl Respond for Reply {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let mut reply = self.0.clone();
+        reply["jsonrpc"] = json!("2.0");
+        reply["id"] = body["id"].clone();
+        ResponseTemplate::new(200).set_body_json(reply)
+    }
+}
+
+/// Mounts `method` → `result`.
+pub async fn answer(server: &MockServer, method: &str, result: Value) {
+    Mock::given(matchers::method("POST"))
+        .and(matchers::body_partial_json(json!({"method": method})))
+        .respond_with(Reply(json!({"result": result})))
+        .mount(server)
+        .await;
+}
+
+/// Mounts `method` → a JSON-RPC error object.
+pub async fn answer_error(server: &MockServer, method: &str, code: i64, message: &str) {
+    Mock::given(matchers::method("POST"))
+        .and(matchers::body_partial_json(json!({"method": method})))
+        .respond_with(Reply(json!({"error": {"code": code, "message": message}})))
+        .mount(server)
+        .await;
+}
+
+/// The JSON bodies the server received.
+pub async fn received(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+pub fn url(server: &MockServer) -> String {
+    format!("{}/jsonrpc.php", server.uri())
+}
+
+/// Two tasks as Kanboard 1.2.53 sends them (strings for numbers, as the server does).
+pub fn tasks() -> Value {
+    json!([
+        {"id": "1", "title": "Write docs", "description": "", "project_id": "1", "column_id": "2",
+         "owner_id": "0", "is_active": "1", "priority": "0", "color_id": "yellow", "date_due": "1798675200",
+         "reference": "", "tags": []},
+        {"id": "2", "title": "Ship, \"soon\"", "description": "line one\nline two", "project_id": "1",
+         "column_id": "3", "owner_id": "1", "is_active": "0", "priority": "2", "color_id": "green",
+         "date_due": "0", "reference": "T-2", "tags": []}
+    ])
+}
+
+/// stderr as text; asserts it is one `error:` line with no panic or backtrace.
+pub fn one_error_line(stderr: &[u8]) -> String {
+    let s = String::from_utf8_lossy(stderr).into_owned();
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line, got {s:?}");
+    assert!(lines[0].starts_with("error: "), "{s}");
+    assert!(!s.contains("panicked") && !s.contains("backtrace"), "{s}");
+    s
+}

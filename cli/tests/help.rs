@@ -1,0 +1,40 @@
+//! Snapshots of help texts: the root, a generated group and method, and kanboard-cli's forms.
+
+mod common;
+
+fn help(args: &[&str]) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let out = common::kanboard(home.path()).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn root() {
+    insta::assert_snapshot!(help(&["--help"]));
+}
+
+#[test]
+fn generated_group_with_kanboard_cli_commands() {
+    insta::assert_snapshot!(help(&["task", "--help"]));
+}
+
+#[test]
+fn generated_method() {
+    insta::assert_snapshot!(help(&["tasks", "create-task", "--help"]));
+}
+
+#[test]
+fn kanboard_cli_task_create() {
+    insta::assert_snapshot!(help(&["task", "create", "--help"]));
+}
+
+#[test]
+fn kanboard_cli_project_access_add_user() {
+    insta::assert_snapshot!(help(&["project-access", "add-user", "--help"]));
+}
+
+#[test]
+fn config() {
+    insta::assert_snapshot!(help(&["config", "--help"]));
+}
