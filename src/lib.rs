@@ -22,6 +22,7 @@ pub mod descriptor;
 pub mod envelope;
 mod error;
 mod inputs;
+pub mod orchestration;
 mod request;
 
 pub use batch::{Batch, BatchOutput, BatchResults, Slot};
