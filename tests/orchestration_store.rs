@@ -67,9 +67,18 @@ fn crud_follows_kanboard_cli_rules() {
         store.get_portfolio("nope"),
         Err(Error::PortfolioNotFound { .. })
     ));
-    assert_eq!(store.add_project("Launch", 3).unwrap().project_ids, vec![1, 2, 3]);
-    assert_eq!(store.add_project("Launch", 3).unwrap().project_ids, vec![1, 2, 3]);
-    assert_eq!(store.remove_project("Launch", 1).unwrap().project_ids, vec![2, 3]);
+    assert_eq!(
+        store.add_project("Launch", 3).unwrap().project_ids,
+        vec![1, 2, 3]
+    );
+    assert_eq!(
+        store.add_project("Launch", 3).unwrap().project_ids,
+        vec![1, 2, 3]
+    );
+    assert_eq!(
+        store.remove_project("Launch", 1).unwrap().project_ids,
+        vec![2, 3]
+    );
 
     let target = datetime::parse("2026-06-30").unwrap();
     store.add_milestone("Launch", "Beta", Some(target)).unwrap();
@@ -77,10 +86,19 @@ fn crud_follows_kanboard_cli_rules() {
         store.add_milestone("Launch", "Beta", None),
         Err(Error::MilestoneExists { .. })
     ));
-    store.add_task_to_milestone("Launch", "Beta", 42, false).unwrap();
-    let m = store.add_task_to_milestone("Launch", "Beta", 42, true).unwrap();
-    assert_eq!((m.task_ids.clone(), m.critical_task_ids.clone()), (vec![42], vec![42]));
-    let m = store.remove_task_from_milestone("Launch", "Beta", 42).unwrap();
+    store
+        .add_task_to_milestone("Launch", "Beta", 42, false)
+        .unwrap();
+    let m = store
+        .add_task_to_milestone("Launch", "Beta", 42, true)
+        .unwrap();
+    assert_eq!(
+        (m.task_ids.clone(), m.critical_task_ids.clone()),
+        (vec![42], vec![42])
+    );
+    let m = store
+        .remove_task_from_milestone("Launch", "Beta", 42)
+        .unwrap();
     assert!(m.task_ids.is_empty() && m.critical_task_ids.is_empty());
     assert!(matches!(
         store.add_task_to_milestone("Launch", "Nope", 1, false),
@@ -88,11 +106,18 @@ fn crud_follows_kanboard_cli_rules() {
     ));
 
     let m = store
-        .update_milestone("Launch", "Beta", MilestoneUpdate::new().name("GA").target_date(None))
+        .update_milestone(
+            "Launch",
+            "Beta",
+            MilestoneUpdate::new().name("GA").target_date(None),
+        )
         .unwrap();
     assert_eq!((m.name.as_str(), m.target_date), ("GA", None));
     let p = store
-        .update_portfolio("Launch", PortfolioUpdate::new().name("Launch 2").description("Q4"))
+        .update_portfolio(
+            "Launch",
+            PortfolioUpdate::new().name("Launch 2").description("Q4"),
+        )
         .unwrap();
     assert_eq!(p.milestones[0].portfolio_name, "Launch 2");
     assert!(matches!(
@@ -194,7 +219,9 @@ fn store_worker_entry() {
                 if i % 2 == 0 {
                     store.add_task_to_milestone("big-0", "M", i, true).unwrap();
                 } else {
-                    store.remove_task_from_milestone("big-0", "M", i - 1).unwrap();
+                    store
+                        .remove_task_from_milestone("big-0", "M", i - 1)
+                        .unwrap();
                 }
             }
         }
@@ -207,7 +234,12 @@ const UPDATES_PER_WORKER: i64 = 200;
 
 fn spawn_worker(mode: &str, worker: i64, path: &Path) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "store_worker_entry", "--test-threads=1", "--quiet"])
+        .args([
+            "--exact",
+            "store_worker_entry",
+            "--test-threads=1",
+            "--quiet",
+        ])
         .env(WORKER_ENV, format!("{mode}:{worker}:{}", path.display()))
         .stdout(std::process::Stdio::null())
         .spawn()
@@ -221,7 +253,9 @@ fn eight_processes_times_200_updates_lose_nothing() {
     let store = LocalPortfolioStore::new(&path);
     store.create_portfolio("shared", "", &[]).unwrap();
     store.add_milestone("shared", "M", None).unwrap();
-    let children: Vec<_> = (0..WORKERS).map(|w| spawn_worker("updates", w, &path)).collect();
+    let children: Vec<_> = (0..WORKERS)
+        .map(|w| spawn_worker("updates", w, &path))
+        .collect();
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
@@ -235,7 +269,10 @@ fn eight_processes_times_200_updates_lose_nothing() {
     assert_eq!(got.len(), (WORKERS * UPDATES_PER_WORKER) as usize);
     assert_eq!(got, expected);
     let critical = m.critical_task_ids.len() as i64;
-    assert_eq!(critical, WORKERS * (UPDATES_PER_WORKER as u64).div_ceil(3) as i64);
+    assert_eq!(
+        critical,
+        WORKERS * (UPDATES_PER_WORKER as u64).div_ceil(3) as i64
+    );
 }
 
 #[test]
@@ -276,7 +313,9 @@ fn a_writer_killed_at_random_moments_never_leaves_an_unreadable_file() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         kills += 1;
-        let loaded = store.load().unwrap_or_else(|e| panic!("after kill {kills}: {e}"));
+        let loaded = store
+            .load()
+            .unwrap_or_else(|e| panic!("after kill {kills}: {e}"));
         assert_eq!(loaded.len(), 400, "after kill {kills}");
         // A temporary file left behind means the kill landed inside a write.
         if count_temps() > 0 {
@@ -326,12 +365,22 @@ fn a_file_written_here_loads_in_kanboard_cli_and_back() {
     let dir = temp_dir("interop1");
     let path = dir.join("portfolios.json");
     let store = LocalPortfolioStore::new(&path);
-    store.create_portfolio("Launch ✓", "Q3 \"big\"", &[1, 2]).unwrap();
     store
-        .add_milestone("Launch ✓", "Beta", Some(datetime::parse("2026-06-30").unwrap()))
+        .create_portfolio("Launch ✓", "Q3 \"big\"", &[1, 2])
         .unwrap();
-    store.add_task_to_milestone("Launch ✓", "Beta", 42, false).unwrap();
-    store.add_task_to_milestone("Launch ✓", "Beta", 43, true).unwrap();
+    store
+        .add_milestone(
+            "Launch ✓",
+            "Beta",
+            Some(datetime::parse("2026-06-30").unwrap()),
+        )
+        .unwrap();
+    store
+        .add_task_to_milestone("Launch ✓", "Beta", 42, false)
+        .unwrap();
+    store
+        .add_task_to_milestone("Launch ✓", "Beta", 43, true)
+        .unwrap();
     // kanboard-cli reads it, checks its values, then changes it with its own store.
     let out = python(
         py,
@@ -389,12 +438,18 @@ s.create_portfolio("second")
     let all = store.load().unwrap();
     assert_eq!(all.len(), 2);
     let p = &all[0];
-    assert_eq!((p.name.as_str(), p.description.as_str()), ("café", "ünïcode"));
+    assert_eq!(
+        (p.name.as_str(), p.description.as_str()),
+        ("café", "ünïcode")
+    );
     assert_eq!(p.project_ids, vec![3, 4]);
     let m = &p.milestones[0];
     assert_eq!(m.task_ids, vec![7, 8]);
     assert_eq!(m.critical_task_ids, vec![7]);
-    assert_eq!(datetime::format(&m.target_date.unwrap()), "2026-07-15T00:00:00");
+    assert_eq!(
+        datetime::format(&m.target_date.unwrap()),
+        "2026-07-15T00:00:00"
+    );
     assert!(p.created_at.is_some() && p.updated_at.is_some());
     // Rewriting here keeps kanboard-cli's bytes (same JSON layout).
     let before = std::fs::read_to_string(&path).unwrap();

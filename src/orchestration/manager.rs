@@ -5,7 +5,7 @@
 use super::backend::PortfolioBackend;
 use super::dependencies::{DependencySnapshot, fetch_snapshot};
 use super::error::Result;
-use super::fetch::{BatchOptions, Plan};
+use super::fetch::{BatchOptions, Outcomes, Plan, Ticket};
 use super::models::{Milestone, MilestoneProgress, Portfolio};
 use super::pyjson;
 use crate::KanboardClient;
@@ -160,6 +160,18 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
     }
 
     async fn tasks_of(&self, p: &Portfolio, filter: &TaskFilter) -> Result<Vec<Task>> {
+        let mut plan = Plan::new();
+        let tickets = self.plan_tasks(&mut plan, p, filter)?;
+        let mut out = plan.run(&self.kb, self.opts).await?;
+        collect_tasks(&mut out, tickets, filter)
+    }
+
+    fn plan_tasks(
+        &self,
+        plan: &mut Plan,
+        p: &Portfolio,
+        filter: &TaskFilter,
+    ) -> Result<Vec<Ticket<Vec<Task>>>> {
         let projects: Vec<i64> = match filter.project_id {
             Some(id) if p.project_ids.contains(&id) => vec![id],
             Some(_) => return Ok(Vec::new()),
@@ -170,23 +182,13 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
             TaskStatus::Closed => &[0],
             TaskStatus::All => &[1, 0],
         };
-        let mut plan = Plan::new();
         let mut tickets = Vec::new();
         for &pid in &projects {
             for &s in statuses {
                 tickets.push(plan.push(self.kb.tasks().get_all_tasks(pid).status_id(s))?);
             }
         }
-        let mut out = plan.run(&self.kb, self.opts).await?;
-        let mut tasks = Vec::new();
-        for t in tickets {
-            tasks.extend(
-                out.take(t)?
-                    .into_iter()
-                    .filter(|t| filter.assignee_id.is_none_or(|a| t.owner_id == a)),
-            );
-        }
-        Ok(tasks)
+        Ok(tickets)
     }
 
     /// Progress of one milestone.
@@ -220,6 +222,12 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
     /// The tasks and links of every milestone task, in one round.
     async fn milestone_facts(&self, milestones: &[Milestone]) -> Result<Facts> {
         let mut plan = Plan::new();
+        let tickets = self.plan_facts(&mut plan, milestones)?;
+        let mut out = plan.run(&self.kb, self.opts).await?;
+        collect_facts(&mut out, tickets)
+    }
+
+    fn plan_facts(&self, plan: &mut Plan, milestones: &[Milestone]) -> Result<FactTickets> {
         let mut tickets = Vec::new();
         let mut seen = HashSet::new();
         for id in milestones.iter().flat_map(|m| &m.task_ids) {
@@ -231,25 +239,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
                 ));
             }
         }
-        let mut out = plan.run(&self.kb, self.opts).await?;
-        let mut facts = Facts::default();
-        for (id, tt, lt) in tickets {
-            let links = out.take(lt);
-            match out.take(tt) {
-                Ok(task) => {
-                    facts.tasks.insert(id, task);
-                    facts.links.insert(id, links?);
-                }
-                Err(e) if e.is_not_found() => {
-                    tracing::warn!(
-                        task_id = id,
-                        "task not found in Kanboard (deleted?); left out of progress"
-                    );
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(facts)
+        Ok(tickets)
     }
 
     /// Open tasks, all milestone progress and the dependency snapshot of a portfolio, in two
@@ -258,9 +248,12 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         let p = self.backend.get_portfolio(portfolio).await?;
         // Round 1: open tasks per project, and each milestone task with its links.
         let filter = TaskFilter::new();
-        let tasks_fut = self.tasks_of(&p, &filter);
-        let facts_fut = self.milestone_facts(&p.milestones);
-        let (tasks, facts) = futures_util::future::try_join(tasks_fut, facts_fut).await?;
+        let mut plan = Plan::new();
+        let task_tickets = self.plan_tasks(&mut plan, &p, &filter)?;
+        let fact_tickets = self.plan_facts(&mut plan, &p.milestones)?;
+        let mut out = plan.run(&self.kb, self.opts).await?;
+        let tasks = collect_tasks(&mut out, task_tickets, &filter)?;
+        let facts = collect_facts(&mut out, fact_tickets)?;
         let now = jiff::Timestamp::now();
         let progress = p
             .milestones
@@ -481,6 +474,45 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         }
         Ok(report)
     }
+}
+
+type FactTickets = Vec<(i64, Ticket<Task>, Ticket<Vec<LinkedTask>>)>;
+
+fn collect_tasks(
+    out: &mut Outcomes,
+    tickets: Vec<Ticket<Vec<Task>>>,
+    filter: &TaskFilter,
+) -> Result<Vec<Task>> {
+    let mut tasks = Vec::new();
+    for t in tickets {
+        tasks.extend(
+            out.take(t)?
+                .into_iter()
+                .filter(|t| filter.assignee_id.is_none_or(|a| t.owner_id == a)),
+        );
+    }
+    Ok(tasks)
+}
+
+fn collect_facts(out: &mut Outcomes, tickets: FactTickets) -> Result<Facts> {
+    let mut facts = Facts::default();
+    for (id, tt, lt) in tickets {
+        let links = out.take(lt);
+        match out.take(tt) {
+            Ok(task) => {
+                facts.tasks.insert(id, task);
+                facts.links.insert(id, links?);
+            }
+            Err(e) if e.is_not_found() => {
+                tracing::warn!(
+                    task_id = id,
+                    "task not found in Kanboard (deleted?); left out of progress"
+                );
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(facts)
 }
 
 /// Milestone tasks and their links, as fetched.
