@@ -263,10 +263,10 @@ fn main() {
             measure("with analyze()", &|| {
                 rt.block_on(in_one_go(&manager, &name))
             });
-            if let Some((_, _, logged)) = &cli {
-                if !logged.is_empty() {
-                    eprintln!("kanboard-cli requests per round from its own counter{logged}");
-                }
+            if let Some((_, _, logged)) = &cli
+                && !logged.is_empty()
+            {
+                eprintln!("kanboard-cli requests per round from its own counter{logged}");
             }
             let _ = std::fs::remove_dir_all(&dir);
         }
