@@ -201,12 +201,14 @@ fn main() {
                     .iter()
                     .map(|s| Duration::from_secs_f64(s.as_f64().unwrap()))
                     .collect();
-                // The script's last round also lists the edges once more: count per round from
-                // its own counter, and check it against the server log when there is one.
+                // Requests per round from the script's own counter; the server log's total also
+                // holds the script's final edge listing.
                 let logged = match (before, srv.requests()) {
-                    (Some(a), Some(b)) => {
-                        format!(" (server log: {} for {ROUNDS} rounds + edges)", b - a)
-                    }
+                    (Some(a), Some(b)) => format!(
+                        ": {} (server log: {} for {ROUNDS} rounds and one edge listing)",
+                        v["requests_per_round"],
+                        b - a
+                    ),
                     _ => String::new(),
                 };
                 Some((
@@ -266,7 +268,7 @@ fn main() {
             if let Some((_, _, logged)) = &cli
                 && !logged.is_empty()
             {
-                eprintln!("kanboard-cli requests per round from its own counter{logged}");
+                eprintln!("kanboard-cli requests per round{logged}");
             }
             let _ = std::fs::remove_dir_all(&dir);
         }

@@ -177,7 +177,9 @@ impl DependencySnapshot {
         let mut known: HashMap<i64, usize> =
             nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
         for e in &self.edges {
-            for (id, title, pid, pname, active) in [
+            // A task outside the input is known from the edge: as a blocker, it is open exactly
+            // when the edge is unresolved; as a blocked task its state is not reported (open).
+            let ends = [
                 (
                     e.task_id,
                     &e.task_title,
@@ -192,22 +194,20 @@ impl DependencySnapshot {
                     &e.opposite_task_project_name,
                     true,
                 ),
-            ] {
+            ];
+            for (id, title, project_id, project_name, is_active) in ends {
                 match known.get(&id) {
-                    Some(&i) => {
-                        if nodes[i].project_name.is_empty() {
-                            nodes[i].project_name = pname.clone();
-                        }
+                    Some(&i) if nodes[i].project_name.is_empty() => {
+                        nodes[i].project_name = project_name.clone();
                     }
+                    Some(_) => {}
                     None => {
-                        // Outside the input: its open/closed state is known only as a blocker.
-                        let is_active = if id == e.task_id { active } else { true };
                         known.insert(id, nodes.len());
                         nodes.push(GraphNode {
                             id,
                             title: title.clone(),
-                            project_id: pid,
-                            project_name: pname.clone(),
+                            project_id,
+                            project_name: project_name.clone(),
                             is_active,
                         });
                     }

@@ -32,6 +32,7 @@ def main() -> None:
     client._http.post = counting_post
     store = LocalPortfolioStore(Path(store_path))
     times = []
+    counts = []
     for _ in range(rounds):
         requests = 0
         start = time.perf_counter()
@@ -43,9 +44,11 @@ def main() -> None:
         blocking = analyzer.get_blocking_tasks(tasks)
         critical = analyzer.get_critical_path(tasks)
         times.append(time.perf_counter() - start)
+        counts.append(requests)
     edges = analyzer.get_dependency_edges(tasks)
     print(json.dumps({
-        "requests": requests,
+        "requests": counts[-1],
+        "requests_per_round": counts,
         "seconds": times,
         "tasks": sorted(t.id for t in tasks),
         "progress": [
