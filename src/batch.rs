@@ -93,6 +93,25 @@ impl Batch {
         }
     }
 
+    /// Adds a call prepared elsewhere (descriptor and parameters already known); returns its
+    /// index for [`BatchResults::take_index`].
+    pub(crate) fn add_prepared(
+        &mut self,
+        desc: &'static MethodDescriptor,
+        params: Option<Value>,
+        ident: String,
+    ) -> usize {
+        let refused = self.client.check_auth(desc).err();
+        self.calls.push(Pending {
+            method: desc.rpc_name.into(),
+            desc: Some(desc),
+            params,
+            ident,
+            refused,
+        });
+        self.calls.len() - 1
+    }
+
     pub fn len(&self) -> usize {
         self.calls.len()
     }
@@ -171,6 +190,14 @@ impl BatchResults {
             .expect("a slot belongs to the batch that issued it and is taken once");
         let (desc, ident) = &self.calls[slot.index];
         T::finish(*desc, ident, reply?)
+    }
+
+    /// The typed result of the call added at `index` by `Batch::add_prepared`.
+    pub(crate) fn take_index<T: BatchOutput>(&mut self, index: usize) -> Result<T> {
+        self.take(Slot {
+            index,
+            _out: PhantomData,
+        })
     }
 
     pub fn len(&self) -> usize {

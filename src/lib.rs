@@ -24,6 +24,7 @@ pub mod drift;
 pub mod envelope;
 mod error;
 mod inputs;
+pub mod orchestration;
 mod request;
 
 pub use batch::{Batch, BatchOutput, BatchResults, Slot};

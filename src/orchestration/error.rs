@@ -1,0 +1,98 @@
+//! Errors of the orchestration layer: the client's errors plus what only a store, a backend
+//! or a dependency graph can get wrong.
+
+use std::path::PathBuf;
+
+/// Result of every orchestration call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in portfolio, milestone and dependency work.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A call to Kanboard failed.
+    #[error(transparent)]
+    Client(#[from] crate::Error),
+
+    #[error("portfolio {name:?} not found")]
+    PortfolioNotFound { name: String },
+
+    #[error("milestone {milestone:?} not found in portfolio {portfolio:?}")]
+    MilestoneNotFound {
+        portfolio: String,
+        milestone: String,
+    },
+
+    #[error("portfolio {name:?} already exists")]
+    PortfolioExists { name: String },
+
+    #[error("milestone {milestone:?} already exists in portfolio {portfolio:?}")]
+    MilestoneExists {
+        portfolio: String,
+        milestone: String,
+    },
+
+    /// The store file cannot be read as a portfolio store (malformed JSON, wrong version).
+    #[error("portfolio store {}: {reason}", .path.display())]
+    StoreFormat { path: PathBuf, reason: String },
+
+    /// Reading, writing or locking the store file failed.
+    #[error("portfolio store {}: {action}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The server has no Portfolio plugin (its methods answer -32601).
+    #[error(
+        "the Kanboard server at {url} does not have the Portfolio plugin \
+         (kanboard-plugin-portfolio-management): install it, or use the local backend"
+    )]
+    PluginMissing { url: String },
+
+    /// The plugin cannot hold this, or did not accept it; `what` names the objects concerned.
+    #[error("the Portfolio plugin cannot do this: {what}")]
+    Unsupported { what: String },
+
+    /// The blocking links among open tasks form a cycle, so no critical path exists.
+    #[error("dependency cycle among open tasks: {}", cycle_text(.task_ids))]
+    Cycle {
+        /// The tasks of one cycle, each blocking the next; the last blocks the first.
+        task_ids: Vec<i64>,
+    },
+
+    /// A backend name other than `local` or `remote`.
+    #[error("unknown portfolio backend {given:?}: choose \"local\" or \"remote\"")]
+    UnknownBackend { given: String },
+
+    /// Invalid input, such as an empty portfolio name or a remote backend without a client.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn cycle_text(ids: &[i64]) -> String {
+    let mut s: Vec<String> = ids.iter().map(|i| format!("#{i}")).collect();
+    if let Some(first) = s.first().cloned() {
+        s.push(first);
+    }
+    s.join(" blocks ")
+}
+
+impl Error {
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::PortfolioNotFound { .. } | Error::MilestoneNotFound { .. } => true,
+            Error::Client(e) => e.is_not_found(),
+            _ => false,
+        }
+    }
+
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            Error::PortfolioExists { .. } | Error::MilestoneExists { .. }
+        )
+    }
+}

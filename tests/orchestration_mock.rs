@@ -1,0 +1,683 @@
+//! Orchestration against a fake Kanboard (with or without the Portfolio plugin) on a mock
+//! server: results against the fake's own data, and the number of HTTP requests, which must not
+//! follow the number of tasks.
+
+use kanboard::KanboardClient;
+use kanboard::orchestration::{
+    BackendKind, BatchOptions, DependencyAnalyzer, Error, LocalPortfolioStore, Milestone,
+    Portfolio, PortfolioBackend, PortfolioManager, RemotePortfolioBackend, TaskFilter, TaskStatus,
+    create_backend, datetime,
+};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+#[derive(Clone)]
+struct FakeTask {
+    id: i64,
+    project_id: i64,
+    title: String,
+    active: bool,
+    owner_id: i64,
+}
+
+#[derive(Default, Clone)]
+struct FakeMilestone {
+    id: i64,
+    name: String,
+    target: Option<i64>,
+    tasks: Vec<(i64, bool)>,
+}
+
+#[derive(Default, Clone)]
+struct FakePortfolio {
+    id: i64,
+    name: String,
+    description: String,
+    projects: Vec<i64>,
+    milestones: Vec<FakeMilestone>,
+}
+
+#[derive(Default)]
+struct Kanboard {
+    projects: BTreeMap<i64, String>,
+    tasks: BTreeMap<i64, FakeTask>,
+    /// (blocker, blocked): Kanboard shows each as `blocks` on one side, `is blocked by` on the other.
+    blocks: Vec<(i64, i64)>,
+    plugin: bool,
+    portfolios: Vec<FakePortfolio>,
+    next_id: i64,
+}
+
+impl Kanboard {
+    fn task_json(&self, t: &FakeTask) -> Value {
+        json!({"id": t.id, "title": t.title, "project_id": t.project_id,
+               "is_active": i64::from(t.active), "owner_id": t.owner_id})
+    }
+
+    fn links_of(&self, id: i64) -> Value {
+        let mut out = Vec::new();
+        for (k, &(a, b)) in self.blocks.iter().enumerate() {
+            let (other, label) = if a == id {
+                (b, "blocks")
+            } else if b == id {
+                (a, "is blocked by")
+            } else {
+                continue;
+            };
+            let o = &self.tasks[&other];
+            out.push(
+                json!({"id": k + 1, "task_id": other, "label": label, "title": o.title,
+                "project_id": o.project_id, "project_name": self.projects[&o.project_id],
+                "is_active": i64::from(o.active)}),
+            );
+        }
+        Value::Array(out)
+    }
+
+    fn portfolio_row(p: &FakePortfolio) -> Value {
+        json!({"id": p.id, "name": p.name, "description": p.description, "owner_id": 0,
+               "is_active": 1, "created_at": 1_790_000_000, "updated_at": 1_790_000_000})
+    }
+
+    fn milestone_row(pid: i64, m: &FakeMilestone) -> Value {
+        json!({"id": m.id, "portfolio_id": pid, "name": m.name, "description": "",
+               "target_date": m.target, "status": 1, "color_id": "blue", "owner_id": 0})
+    }
+
+    fn find_milestone(&mut self, mid: i64) -> Option<(usize, usize)> {
+        for (i, p) in self.portfolios.iter().enumerate() {
+            if let Some(j) = p.milestones.iter().position(|m| m.id == mid) {
+                return Some((i, j));
+            }
+        }
+        None
+    }
+
+    fn call(&mut self, method: &str, p: &Value) -> Result<Value, (i64, &'static str)> {
+        let int = |k: &str| p[k].as_i64().unwrap_or(0);
+        if !self.plugin && (method.contains("ortfolio") || method.contains("ilestone")) {
+            return Err((-32601, "Method not found"));
+        }
+        Ok(match method {
+            "getAllTasks" => {
+                let active = p.get("status_id").and_then(Value::as_i64).unwrap_or(1) == 1;
+                Value::Array(
+                    self.tasks
+                        .values()
+                        .filter(|t| t.project_id == int("project_id") && t.active == active)
+                        .map(|t| self.task_json(t))
+                        .collect(),
+                )
+            }
+            "getTask" => match self.tasks.get(&int("task_id")) {
+                Some(t) => self.task_json(t),
+                None => Value::Null,
+            },
+            "getAllTaskLinks" => self.links_of(int("task_id")),
+            "getProjectById" => match self.projects.get(&int("project_id")) {
+                Some(n) => json!({"id": int("project_id"), "name": n}),
+                None => Value::Null,
+            },
+            "getAllPortfolios" => {
+                Value::Array(self.portfolios.iter().map(Self::portfolio_row).collect())
+            }
+            "getPortfolioByName" => match self.portfolios.iter().find(|x| x.name == p["name"]) {
+                Some(x) => Self::portfolio_row(x),
+                None => Value::Null,
+            },
+            "createPortfolio" => {
+                if self.portfolios.iter().any(|x| x.name == p["name"]) {
+                    return Ok(json!(false));
+                }
+                self.next_id += 1;
+                self.portfolios.push(FakePortfolio {
+                    id: self.next_id,
+                    name: p["name"].as_str().unwrap().into(),
+                    description: p["description"].as_str().unwrap_or("").into(),
+                    ..Default::default()
+                });
+                json!(true) // plugin 1.17.0: not the id
+            }
+            "removePortfolio" => {
+                let before = self.portfolios.len();
+                self.portfolios.retain(|x| x.id != int("portfolio_id"));
+                json!(before != self.portfolios.len())
+            }
+            "addProjectToPortfolio" => {
+                let pid = int("project_id");
+                if self.projects.contains_key(&pid)
+                    && let Some(x) = self
+                        .portfolios
+                        .iter_mut()
+                        .find(|x| x.id == int("portfolio_id"))
+                    && !x.projects.contains(&pid)
+                {
+                    x.projects.push(pid);
+                }
+                json!(false) // plugin 1.17.0 answers false even on success
+            }
+            "getPortfolioProjects" => {
+                let x = self.portfolios.iter().find(|x| x.id == int("portfolio_id"));
+                Value::Array(
+                    x.map(|x| x.projects.clone())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|id| json!({"id": id, "name": self.projects[id]}))
+                        .collect(),
+                )
+            }
+            "getPortfolioMilestones" => {
+                let x = self.portfolios.iter().find(|x| x.id == int("portfolio_id"));
+                match x {
+                    Some(x) => Value::Array(
+                        x.milestones
+                            .iter()
+                            .map(|m| Self::milestone_row(x.id, m))
+                            .collect(),
+                    ),
+                    None => json!([]),
+                }
+            }
+            "createMilestone" => {
+                self.next_id += 1;
+                let id = self.next_id;
+                let target = p.get("target_date").and_then(Value::as_str).map(|d| {
+                    datetime::parse(d)
+                        .unwrap()
+                        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                        .unwrap()
+                        .timestamp()
+                        .as_second()
+                });
+                match self
+                    .portfolios
+                    .iter_mut()
+                    .find(|x| x.id == int("portfolio_id"))
+                {
+                    Some(x) if !x.milestones.iter().any(|m| m.name == p["name"]) => {
+                        x.milestones.push(FakeMilestone {
+                            id,
+                            name: p["name"].as_str().unwrap().into(),
+                            target,
+                            tasks: vec![],
+                        });
+                        json!(true)
+                    }
+                    _ => json!(false),
+                }
+            }
+            "getMilestoneTasks" => match self.find_milestone(int("milestone_id")) {
+                Some((i, j)) => Value::Array(
+                    self.portfolios[i].milestones[j]
+                        .tasks
+                        .iter()
+                        .enumerate()
+                        .map(|(pos, (t, c))| {
+                            json!({"id": t, "title": self.tasks[t].title,
+                            "project_id": self.tasks[t].project_id, "position": pos + 1,
+                            "is_critical": i64::from(*c), "is_active": 1})
+                        })
+                        .collect(),
+                ),
+                None => json!([]),
+            },
+            "addTaskToMilestone" => {
+                let tid = int("task_id");
+                if let Some((i, j)) = self.find_milestone(int("milestone_id"))
+                    && let Some(t) = self.tasks.get(&tid)
+                    && self.portfolios[i].projects.contains(&t.project_id)
+                    && !self.portfolios[i].milestones[j]
+                        .tasks
+                        .iter()
+                        .any(|x| x.0 == tid)
+                {
+                    let c = p["is_critical"].as_bool().unwrap_or(false) || p["is_critical"] == 1;
+                    self.portfolios[i].milestones[j].tasks.push((tid, c));
+                }
+                json!(false)
+            }
+            other => panic!("the fake Kanboard has no {other}"),
+        })
+    }
+}
+
+/// Answers single calls and batches from the fake's state, counting requests.
+#[derive(Clone)]
+struct Fake(Arc<Mutex<Kanboard>>);
+
+impl Respond for Fake {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        let calls = body
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![body.clone()]);
+        let mut kb = self.0.lock().unwrap();
+        let replies: Vec<Value> = calls
+            .iter()
+            .map(|c| match kb.call(c["method"].as_str().unwrap(), &c["params"]) {
+                Ok(r) => json!({"jsonrpc": "2.0", "result": r, "id": c["id"]}),
+                Err((code, msg)) => {
+                    json!({"jsonrpc": "2.0", "error": {"code": code, "message": msg}, "id": c["id"]})
+                }
+            })
+            .collect();
+        let reply = if body.is_array() {
+            Value::Array(replies)
+        } else {
+            replies[0].clone()
+        };
+        ResponseTemplate::new(200).set_body_json(reply)
+    }
+}
+
+/// A portfolio of 5 projects × `per_project` tasks; every 5th task closed; chains of blocking
+/// links inside each project and across projects; plus one task outside the portfolio.
+fn portfolio_data(per_project: i64) -> Kanboard {
+    let mut kb = Kanboard::default();
+    let mut id = 0;
+    for p in 1..=5 {
+        kb.projects.insert(p, format!("Project {p}"));
+        for i in 0..per_project {
+            id += 1;
+            kb.tasks.insert(
+                id,
+                FakeTask {
+                    id,
+                    project_id: p,
+                    title: format!("Task {id}"),
+                    active: id % 5 != 0,
+                    owner_id: if i % 2 == 0 { 7 } else { 0 },
+                },
+            );
+        }
+    }
+    let n = id;
+    // Same-project pairs (i blocks i+1 every 3rd task) and cross-project pairs.
+    for t in (1..n).step_by(3) {
+        if kb.tasks[&t].project_id == kb.tasks[&(t + 1)].project_id {
+            kb.blocks.push((t, t + 1));
+        }
+        let cross = t + per_project;
+        if cross <= n {
+            kb.blocks.push((t + 1, cross));
+        }
+    }
+    kb.projects.insert(99, "Outside".into());
+    kb.tasks.insert(
+        1000,
+        FakeTask {
+            id: 1000,
+            project_id: 99,
+            title: "Outside blocker".into(),
+            active: true,
+            owner_id: 0,
+        },
+    );
+    kb.blocks.push((1000, 2));
+    kb
+}
+
+async fn serve(kb: Kanboard) -> (MockServer, KanboardClient, Arc<Mutex<Kanboard>>) {
+    let state = Arc::new(Mutex::new(kb));
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Fake(state.clone()))
+        .mount(&server)
+        .await;
+    let kb = KanboardClient::new(format!("{}/jsonrpc.php", server.uri()), "tok").unwrap();
+    (server, kb, state)
+}
+
+fn store_with(per_project: i64) -> LocalPortfolioStore {
+    let path = std::env::temp_dir().join(format!(
+        "kb-orch-mock-{}-{per_project}-{}.json",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let store = LocalPortfolioStore::new(path);
+    let n = per_project * 5;
+    let mut portfolio = Portfolio::new("P").project_ids(1..=5);
+    for (k, name) in ["Alpha", "Beta", "GA"].iter().enumerate() {
+        let mut m = Milestone::new(*name).target_date(datetime::parse("2030-01-01").unwrap());
+        for t in (1 + k as i64..=n).step_by(3) {
+            m = m.task(t, t % 4 == 0);
+        }
+        portfolio = portfolio.milestone(m);
+    }
+    portfolio.milestones[0].task_ids.push(5000); // deleted task: left out of the total
+    store.import_portfolio(&portfolio).unwrap();
+    store
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+/// Runs each analysis the way kanboard-cli's commands do and returns the request count of each.
+async fn request_counts(per_project: i64, opts: BatchOptions) -> Vec<(&'static str, usize)> {
+    let (server, kb, _) = serve(portfolio_data(per_project)).await;
+    let manager = PortfolioManager::new(kb.clone(), store_with(per_project)).batch_options(opts);
+    let analyzer = DependencyAnalyzer::new(kb.clone()).batch_options(opts);
+    let mut counts = Vec::new();
+    let mut last = 0;
+    let mut mark = |name, now: usize| {
+        counts.push((name, now - last));
+        last = now;
+    };
+    let tasks = manager
+        .portfolio_tasks("P", &TaskFilter::new())
+        .await
+        .unwrap();
+    mark("portfolio tasks", requests(&server).await);
+    manager.all_milestone_progress("P").await.unwrap();
+    mark("all milestone progress", requests(&server).await);
+    analyzer.blocked_tasks(&tasks).await.unwrap();
+    mark("blocked tasks", requests(&server).await);
+    analyzer.blocking_tasks(&tasks).await.unwrap();
+    mark("blocking tasks", requests(&server).await);
+    analyzer.critical_path(&tasks).await.unwrap();
+    mark("critical path", requests(&server).await);
+    manager.analyze("P").await.unwrap();
+    mark("whole analysis", requests(&server).await);
+    counts
+}
+
+#[tokio::test]
+async fn http_requests_do_not_grow_with_the_number_of_tasks() {
+    // 5 × 8 = 40 tasks and 5 × 80 = 400 tasks, with batches large enough for every round:
+    // the same number of requests.
+    let big = BatchOptions::new(2000, 4);
+    let small = request_counts(8, big).await;
+    let large = request_counts(80, big).await;
+    eprintln!("HTTP requests (batches of up to 2000 calls), 40 tasks: {small:?}");
+    eprintln!("HTTP requests (batches of up to 2000 calls), 400 tasks: {large:?}");
+    assert_eq!(small, large);
+    assert!(small.iter().all(|(_, n)| *n == 1 || *n == 2), "{small:?}");
+    // With the default batches of 250 calls, a round of c calls takes ceil(c / 250) requests.
+    let default = request_counts(80, BatchOptions::default()).await;
+    eprintln!("HTTP requests (default batches of 250 calls), 400 tasks: {default:?}");
+    for (name, n) in &default {
+        assert!(*n <= 6, "{name}: {n}");
+    }
+}
+
+/// Edges, blocked ids, blocking ids and the longest chain's length.
+type Truth = (BTreeSet<(i64, i64)>, BTreeSet<i64>, BTreeSet<i64>, usize);
+
+/// What the fake's links say, computed directly.
+fn truth(kb: &Kanboard, input: &BTreeSet<i64>) -> Truth {
+    let edges: BTreeSet<(i64, i64)> = kb
+        .blocks
+        .iter()
+        .copied()
+        .filter(|(a, b)| input.contains(a) || input.contains(b))
+        .collect();
+    let open = |t: &i64| kb.tasks[t].active;
+    let blocked = edges
+        .iter()
+        .filter(|(a, b)| open(a) && input.contains(b))
+        .map(|e| e.1)
+        .collect();
+    let blocking = edges
+        .iter()
+        .filter(|(a, _)| open(a) && input.contains(a))
+        .map(|e| e.0)
+        .collect();
+    // Longest chain over open input tasks, by memoised DFS.
+    let live: Vec<(i64, i64)> = edges
+        .iter()
+        .copied()
+        .filter(|(a, b)| open(a) && open(b) && input.contains(a) && input.contains(b))
+        .collect();
+    fn longest(v: i64, live: &[(i64, i64)], memo: &mut BTreeMap<i64, usize>) -> usize {
+        if let Some(&d) = memo.get(&v) {
+            return d;
+        }
+        let d = 1 + live
+            .iter()
+            .filter(|e| e.0 == v)
+            .map(|e| longest(e.1, live, memo))
+            .max()
+            .unwrap_or(0);
+        memo.insert(v, d);
+        d
+    }
+    let mut memo = BTreeMap::new();
+    let len = if live.is_empty() {
+        0
+    } else {
+        live.iter()
+            .map(|e| longest(e.0, &live, &mut memo))
+            .max()
+            .unwrap()
+    };
+    (edges, blocked, blocking, len)
+}
+
+#[tokio::test]
+async fn results_match_the_links_kanboard_reports() {
+    let (_server, kb, state) = serve(portfolio_data(12)).await;
+    let manager = PortfolioManager::new(kb.clone(), store_with(12));
+    let analysis = manager.analyze("P").await.unwrap();
+    let input: BTreeSet<i64> = analysis.tasks.iter().map(|t| t.id).collect();
+    {
+        let fake = state.lock().unwrap();
+        assert_eq!(
+            input,
+            fake.tasks
+                .values()
+                .filter(|t| t.active && t.project_id <= 5)
+                .map(|t| t.id)
+                .collect()
+        );
+        let (edges, blocked, blocking, len) = truth(&fake, &input);
+        let deps = &analysis.dependencies;
+        let got: BTreeSet<(i64, i64)> = deps
+            .edges(false)
+            .iter()
+            .map(|e| (e.task_id, e.opposite_task_id))
+            .collect();
+        assert_eq!(got, edges);
+        assert_eq!(deps.edges(false).len(), edges.len(), "no duplicates");
+        let outside = deps
+            .edges(false)
+            .into_iter()
+            .find(|e| e.task_id == 1000)
+            .unwrap();
+        assert_eq!(outside.task_project_name, "Outside");
+        assert!(outside.is_cross_project && !outside.is_resolved);
+        assert!(deps.edges(true).iter().all(|e| e.is_cross_project));
+        let ids = |v: Vec<(
+            kanboard::models::Task,
+            Vec<kanboard::orchestration::DependencyEdge>,
+        )>| { v.into_iter().map(|(t, _)| t.id).collect::<BTreeSet<_>>() };
+        assert_eq!(ids(deps.blocked_tasks()), blocked);
+        assert_eq!(ids(deps.blocking_tasks()), blocking);
+        let path = deps.critical_path().unwrap();
+        assert_eq!(path.len(), len);
+        for w in path.windows(2) {
+            assert!(edges.contains(&(w[0].id, w[1].id)));
+        }
+
+        // Milestone progress against the fake's tasks.
+        for (m, pr) in analysis.portfolio.milestones.iter().zip(&analysis.progress) {
+            let present: Vec<&FakeTask> = m
+                .task_ids
+                .iter()
+                .filter_map(|t| fake.tasks.get(t))
+                .collect();
+            assert_eq!(pr.total, present.len());
+            assert_eq!(pr.completed, present.iter().filter(|t| !t.active).count());
+            assert!((pr.percent - pr.completed as f64 * 100.0 / pr.total as f64).abs() < 1e-9);
+            let held: Vec<i64> = m
+                .task_ids
+                .iter()
+                .copied()
+                .filter(|t| {
+                    fake.blocks
+                        .iter()
+                        .any(|(a, b)| b == t && fake.tasks[a].active)
+                })
+                .collect();
+            assert_eq!(pr.blocked_task_ids, held);
+            assert!(!pr.is_at_risk && !pr.is_overdue, "target in 2030");
+        }
+    }
+
+    // Filters.
+    let mine = manager
+        .portfolio_tasks(
+            "P",
+            &TaskFilter::new()
+                .status(TaskStatus::All)
+                .assignee(7)
+                .project(2),
+        )
+        .await
+        .unwrap();
+    assert!(!mine.is_empty() && mine.iter().all(|t| t.owner_id == 7 && t.project_id == 2));
+    assert!(mine.iter().any(|t| !t.is_active));
+    assert!(
+        manager
+            .portfolio_tasks("P", &TaskFilter::new().project(99))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_cycle_is_an_error_naming_its_tasks() {
+    let mut data = portfolio_data(4);
+    data.blocks.push((3, 1)); // 1 → 2 → 3 already? make sure: add 2 → 3 and 3 → 1
+    data.blocks.push((2, 3));
+    data.blocks.push((1, 2));
+    let (_server, kb, _) = serve(data).await;
+    let manager = PortfolioManager::new(kb, store_with(4));
+    let analysis = manager.analyze("P").await.unwrap();
+    match analysis.dependencies.critical_path() {
+        Err(Error::Cycle { task_ids }) => {
+            let set: BTreeSet<i64> = task_ids.iter().copied().collect();
+            assert_eq!(set, BTreeSet::from([1, 2, 3]), "{task_ids:?}");
+        }
+        other => panic!("expected a cycle, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn deleted_projects_are_skipped() {
+    let (_server, kb, _) = serve(portfolio_data(2)).await;
+    let store = store_with(2);
+    store.add_project("P", 77).unwrap();
+    let projects = PortfolioManager::new(kb, store)
+        .portfolio_projects("P")
+        .await
+        .unwrap();
+    assert_eq!(
+        projects.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
+}
+
+#[tokio::test]
+async fn the_remote_backend_names_a_missing_plugin() {
+    let (server, kb, _) = serve(portfolio_data(2)).await;
+    let backend = create_backend("remote", Some(&kb), None).unwrap();
+    assert_eq!(backend.kind(), BackendKind::Remote);
+    let err = backend.load().await.unwrap_err();
+    assert!(matches!(err, Error::PluginMissing { .. }), "{err:?}");
+    assert!(err.to_string().contains("Portfolio plugin"), "{err}");
+    assert!(matches!(
+        create_backend("cloud", None, None),
+        Err(Error::UnknownBackend { .. })
+    ));
+    assert!(matches!(
+        create_backend("remote", None, None),
+        Err(Error::Invalid(_))
+    ));
+    drop(server);
+}
+
+#[tokio::test]
+async fn migration_to_the_plugin_keeps_everything_or_names_what_it_lost() {
+    let mut data = portfolio_data(3);
+    data.plugin = true;
+    let (server, kb, state) = serve(data).await;
+    let remote = RemotePortfolioBackend::new(kb.clone());
+    let mut local = Portfolio::new("Launch")
+        .description("Q3")
+        .project_ids([1, 2])
+        .milestone(
+            Milestone::new("Beta")
+                .target_date(datetime::parse("2026-06-30").unwrap())
+                .task(1, false)
+                .task(4, true)
+                .task(7, false), // project 3: not in the portfolio, refused by the plugin
+        );
+    local.created_at = Some(datetime::parse("2026-01-01T10:00:00").unwrap());
+    let planned = remote.import_warnings(&local);
+    assert_eq!(planned.len(), 1, "{planned:?}"); // timestamps
+    let done = remote.import_portfolio(&local).await.unwrap();
+    let p = &done.portfolio;
+    assert_eq!(p.project_ids, vec![1, 2]);
+    let m = &p.milestones[0];
+    assert_eq!(m.task_ids, vec![1, 4]);
+    assert_eq!(m.critical_task_ids, vec![4]);
+    assert_eq!(
+        datetime::format(&m.target_date.unwrap()),
+        "2026-06-30T00:00:00"
+    );
+    assert!(
+        done.warnings.iter().any(|w| w.contains("#7")),
+        "{:?}",
+        done.warnings
+    );
+    assert!(matches!(
+        remote.import_portfolio(&local).await,
+        Err(Error::PortfolioExists { .. })
+    ));
+
+    // A whole load costs three requests whatever the number of portfolios and milestones.
+    let before = requests(&server).await;
+    let all = remote.load().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(requests(&server).await - before, 3);
+
+    // Single operations read back what the plugin really did.
+    let m = remote
+        .add_task_to_milestone("Launch", "Beta", 2, true)
+        .await
+        .unwrap();
+    assert_eq!(m.critical_task_ids, vec![4, 2]);
+    let err = remote
+        .add_task_to_milestone("Launch", "Beta", 8, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Unsupported { .. }) && err.to_string().contains("#8"),
+        "{err}"
+    );
+    let err = remote
+        .add_milestone(
+            "Launch",
+            "GA",
+            Some(datetime::parse("2026-09-01T17:30:00").unwrap()),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("time of day"), "{err}");
+    assert!(matches!(
+        remote.add_milestone("Launch", "Beta", None).await,
+        Err(Error::MilestoneExists { .. })
+    ));
+    assert!(remote.remove_portfolio("Launch").await.unwrap());
+    assert!(!remote.remove_portfolio("Launch").await.unwrap());
+    assert!(state.lock().unwrap().portfolios.is_empty());
+}
