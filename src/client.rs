@@ -96,7 +96,22 @@ impl RetryPolicy {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
         let frac = (z >> 11) as f64 / (1u64 << 53) as f64;
-        cap.mul_f64(frac)
+        // Not `mul_f64`: it panics when a huge cap rounds past `Duration::MAX`.
+        Duration::try_from_secs_f64(cap.as_secs_f64() * frac).map_or(cap, |d| d.min(cap))
+    }
+}
+
+/// A fresh random seed for retry jitter: the keys of a new `RandomState` are random per process
+/// and differ at each call, so clients that fail together do not retry in step.
+fn jitter_seed() -> u64 {
+    use std::hash::BuildHasher;
+    std::collections::hash_map::RandomState::new().hash_one(0u8)
+}
+
+pub(crate) fn input_error(method: &str, e: serde_json::Error) -> Error {
+    Error::Input {
+        method: method.into(),
+        message: e.to_string(),
     }
 }
 
@@ -331,14 +346,16 @@ impl KanboardClient {
     }
 
     /// Calls any method by name with named parameters and returns the raw result: for methods
-    /// the schema does not have (plugins, newer servers). Errors are mapped as for typed calls.
+    /// the schema does not have (plugins, newer servers). Errors are mapped as for typed calls;
+    /// a method the schema marks read-only is retried under the retry policy.
     pub async fn call(&self, method: &str, params: Value) -> Result<Value> {
-        let params = match params {
-            Value::Null => None,
-            Value::Object(m) if m.is_empty() => None,
-            p => Some(p),
-        };
-        self.post_single(method, params, false)
+        let params = (!params.is_null()).then_some(params);
+        let read_only = MethodDescriptor::find(method).is_some_and(|d| d.read_only);
+        let id = self.next_id();
+        let body = envelope::request_body(method, id, params.as_ref())
+            .map_err(|e| input_error(method, e))?;
+        drop(params);
+        self.call_once(method, id, body, read_only)
             .await
             .map(|r| r.result)
     }
@@ -364,23 +381,34 @@ impl KanboardClient {
         Ok(())
     }
 
-    /// One typed call: auth check, retries for read-only methods, transport.
-    pub(crate) async fn invoke(
-        &self,
-        desc: &MethodDescriptor,
-        params: Option<Value>,
-    ) -> Result<Reply> {
-        self.check_auth(desc)?;
-        self.post_single(desc.rpc_name, params, desc.read_only)
-            .await
-    }
-
-    async fn post_single(
+    /// One call whose request `body` (with this `id`) is already serialized: the exchange,
+    /// with retries when `read_only`, and the decoding of the reply.
+    pub(crate) async fn call_once(
         &self,
         method: &str,
-        params: Option<Value>,
+        id: u64,
+        body: Vec<u8>,
         read_only: bool,
     ) -> Result<Reply> {
+        let span = tracing::debug_span!("kanboard.rpc", rpc.method = method, rpc.id = id);
+        async {
+            let (status, bytes) = self.exchange(method, body.into(), read_only).await?;
+            tracing::debug!(status, bytes = bytes.len(), "reply");
+            envelope::decode_single(method, id, status, &bytes)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Posts `body`, and posts it again under the retry policy after a connection error or an
+    /// HTTP 5xx when the call changes nothing (`read_only`) or the policy allows writes. The
+    /// same bytes, hence the same ids, are sent each time.
+    pub(crate) async fn exchange(
+        &self,
+        label: &str,
+        body: bytes::Bytes,
+        read_only: bool,
+    ) -> Result<(u16, bytes::Bytes)> {
         let retry = self
             .inner
             .retry
@@ -388,40 +416,38 @@ impl KanboardClient {
             .filter(|p| read_only || p.retry_writes);
         let mut attempt = 0;
         loop {
-            let id = self.next_id();
-            let body = envelope::request(method, id, params.clone());
-            let span = tracing::debug_span!("kanboard.rpc", rpc.method = method, rpc.id = id);
-            let outcome = async {
-                let (status, bytes) = self.post(method, &body).await?;
-                tracing::debug!(status, bytes = bytes.len(), "reply");
-                envelope::decode_single(method, id, status, &bytes)
-            }
-            .instrument(span)
-            .await;
-            match (outcome, retry) {
-                (Err(e), Some(p)) if e.is_transient() && attempt < p.max_retries => {
-                    let delay = p.delay(attempt, id ^ u64::from(attempt));
-                    tracing::debug!(method, attempt, ?delay, error = %e, "retrying");
+            let outcome = self.post(body.clone()).await;
+            let transient = match &outcome {
+                Ok((status, _)) => *status >= 500,
+                Err(e) => e.is_transient(),
+            };
+            match retry {
+                Some(p) if transient && attempt < p.max_retries => {
+                    let delay = p.delay(attempt, jitter_seed());
+                    match &outcome {
+                        Ok((status, _)) => {
+                            tracing::debug!(method = label, attempt, ?delay, status, "retrying")
+                        }
+                        Err(e) => {
+                            tracing::debug!(method = label, attempt, ?delay, error = %e, "retrying")
+                        }
+                    }
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                (outcome, _) => return outcome,
+                _ => return outcome,
             }
         }
     }
 
     /// Sends a JSON body and returns the status and body bytes. The only place that does HTTP.
-    pub(crate) async fn post(&self, method: &str, body: &Value) -> Result<(u16, bytes::Bytes)> {
+    async fn post(&self, body: bytes::Bytes) -> Result<(u16, bytes::Bytes)> {
         let inner = &self.inner;
-        let payload = serde_json::to_vec(body).map_err(|e| Error::Input {
-            method: method.into(),
-            message: e.to_string(),
-        })?;
         let mut req = inner
             .http
             .post(inner.url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(payload);
+            .body(body);
         let (user, secret) = inner.auth.credentials();
         req = match &inner.auth_header {
             Some(name) => {

@@ -22,12 +22,9 @@ fn sentinel(desc: &MethodDescriptor, v: &Value) -> Option<(Outcome, &'static str
     }
 }
 
-/// The identifier named in a not-found error: the first parameter sent.
-pub(crate) fn identifier(params: Option<&Value>) -> String {
-    match params
-        .and_then(Value::as_object)
-        .and_then(|m| m.iter().next())
-    {
+/// The identifier named in a not-found error: the first parameter of the serialized request.
+pub(crate) fn identifier(request: &[u8]) -> String {
+    match crate::envelope::first_param(request) {
         Some((k, Value::String(s))) => format!("{k}={s:?}"),
         Some((k, v)) => format!("{k}={v}"),
         None => "(no parameters)".into(),
@@ -74,8 +71,18 @@ pub(crate) fn apply<T: Loose + Default>(
 
 /// Decodes `result` as `T` under `desc`'s convention and serializes it back: the typed view of a
 /// raw result as JSON (timestamps as RFC 3339, flags as booleans, secrets dropped).
-pub(crate) fn normalize<T: Loose + Default + serde::Serialize>(desc: &MethodDescriptor, result: Value) -> Result<Value> {
-    let value: T = apply(desc, "(raw result)", Reply { result, leaked: None })?;
+pub(crate) fn normalize<T: Loose + Default + serde::Serialize>(
+    desc: &MethodDescriptor,
+    result: Value,
+) -> Result<Value> {
+    let value: T = apply(
+        desc,
+        "(raw result)",
+        Reply {
+            result,
+            leaked: None,
+        },
+    )?;
     serde_json::to_value(value).map_err(|e| Error::Decode {
         method: desc.rpc_name.into(),
         path: "result".into(),
