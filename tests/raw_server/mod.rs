@@ -91,11 +91,13 @@ where
     let counters = (requests.clone(), body_bytes.clone());
     let wrap = Arc::new(wrap);
     let task = tokio::spawn(async move {
+        // The connections live in this set, so stopping the server drops them too.
+        let mut connections = tokio::task::JoinSet::new();
         while let Ok((tcp, _)) = listener.accept().await {
             let script = script.clone();
             let counters = counters.clone();
             let wrap = wrap.clone();
-            tokio::spawn(async move {
+            connections.spawn(async move {
                 if let Ok(stream) = wrap(tcp).await {
                     let _ = handle(stream, &script, &counters.0, &counters.1).await;
                 }
