@@ -176,7 +176,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts this CA certificate (PEM) in addition to the system's.
+    /// Trusts this CA certificate (PEM; a bundle of several is fine) in addition to the
+    /// system's. Text with no PEM certificate in it makes [`build`](Self::build) fail.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certs.push(pem.into());
         self
@@ -249,9 +250,19 @@ impl ClientBuilder {
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .user_agent(self.user_agent);
         for pem in &self.root_certs {
-            let cert = reqwest::Certificate::from_pem(pem)
+            // `from_pem` takes anything and the bad input would be ignored when connecting,
+            // leaving the default trust; a bundle is parsed here, so a wrong file is an error.
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| cfg("ca_cert", format!("not a PEM certificate: {e}")))?;
-            http = http.add_root_certificate(cert);
+            if certs.is_empty() {
+                return Err(cfg(
+                    "ca_cert",
+                    "holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+                ));
+            }
+            for cert in certs {
+                http = http.add_root_certificate(cert);
+            }
         }
         if self.insecure {
             http = http.danger_accept_invalid_certs(true);
