@@ -108,6 +108,18 @@ fn jitter_seed() -> u64 {
     std::collections::hash_map::RandomState::new().hash_one(0u8)
 }
 
+/// The URL text with any `user:password@` replaced, for messages about a URL that may hold them.
+fn without_userinfo(url: &str) -> String {
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            return format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]);
+        }
+    }
+    url.to_owned()
+}
+
 pub(crate) fn input_error(method: &str, e: serde_json::Error) -> Error {
     Error::Input {
         method: method.into(),
@@ -212,12 +224,22 @@ impl ClientBuilder {
             field: field.into(),
             message,
         };
+        let shown = without_userinfo(&self.url);
         let url = reqwest::Url::parse(&self.url)
-            .map_err(|e| cfg("url", format!("{:?} is not a valid URL: {e}", self.url)))?;
+            .map_err(|e| cfg("url", format!("{shown:?} is not a valid URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(cfg(
                 "url",
-                format!("{:?} must start with http:// or https://", self.url),
+                format!("{shown:?} must start with http:// or https://"),
+            ));
+        }
+        // Credentials in the URL would be shown wherever the URL is (errors, logs, Debug).
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(cfg(
+                "url",
+                format!(
+                    "{shown:?} holds credentials: give them as the API token or the user login, not in the URL"
+                ),
             ));
         }
         let auth = self.auth.ok_or_else(|| {
