@@ -63,7 +63,9 @@ impl fmt::Debug for Auth {
 }
 
 /// Opt-in retries of read-only calls on connection errors and HTTP 5xx, with exponential
-/// backoff and full jitter. Writes are retried only with [`RetryPolicy::retry_writes`].
+/// backoff and full jitter. Writes (creates, updates, removes, and methods the schema does not
+/// know) are retried only with [`RetryPolicy::retry_writes`]: a write whose reply was lost may
+/// have been done.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub max_retries: u32,
@@ -84,7 +86,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Delay before retry number `attempt` (0-based): uniform in [0, min(max, base·2^attempt)].
+    /// Delay before retry number `attempt` (0-based): uniform in
+    /// `[0, min(max_delay, base_delay · 2^min(attempt, 20))]`, drawn from `seed`.
     pub fn delay(&self, attempt: u32, seed: u64) -> Duration {
         let cap = self
             .base_delay
@@ -213,7 +216,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Retries read-only calls on connection errors and 5xx answers.
+    /// Retries calls the schema marks read-only after a connection error (a timeout included)
+    /// or an HTTP 5xx; never after a 4xx or a JSON-RPC error, which are answers. A raw
+    /// [`call`](KanboardClient::call) is retried when the schema knows its method as read-only;
+    /// a batch when every call in it is. Each attempt has the whole timeout, so a call can take
+    /// up to `(max_retries + 1) × timeout` plus the delays. The same request (same id) is sent
+    /// again.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
@@ -449,7 +457,7 @@ impl KanboardClient {
             .filter(|p| read_only || p.retry_writes);
         let mut attempt = 0;
         loop {
-            let outcome = self.post(body.clone()).await;
+            let outcome = self.post_bytes(body.clone()).await;
             let transient = match &outcome {
                 Ok((status, _)) => *status >= 500,
                 Err(e) => e.is_transient(),
@@ -473,8 +481,15 @@ impl KanboardClient {
         }
     }
 
-    /// Sends a JSON body and returns the status and body bytes. The only place that does HTTP.
-    async fn post(&self, body: bytes::Bytes) -> Result<(u16, bytes::Bytes)> {
+    /// Sends a JSON value once, without retries, and returns the status and body bytes.
+    #[allow(dead_code)] // for tools that build their own envelopes
+    pub(crate) async fn post(&self, label: &str, body: &Value) -> Result<(u16, bytes::Bytes)> {
+        let bytes = serde_json::to_vec(body).map_err(|e| input_error(label, e))?;
+        self.post_bytes(bytes.into()).await
+    }
+
+    /// Sends a request body and returns the status and body bytes. The only place that does HTTP.
+    async fn post_bytes(&self, body: bytes::Bytes) -> Result<(u16, bytes::Bytes)> {
         let inner = &self.inner;
         let mut req = inner
             .http
