@@ -176,7 +176,7 @@ fn connection_cause(e: &reqwest::Error) -> String {
         root = next;
     }
     let kind = if e.is_timeout() {
-        "no answer within the timeout"
+        "no complete reply within the timeout"
     } else if e.is_connect() {
         "cannot connect"
     } else if e.is_body() || e.is_decode() {

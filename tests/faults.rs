@@ -382,7 +382,7 @@ async fn a_server_that_accepts_and_never_answers_times_out() {
         let e = must_fail(name, TIMEOUT, kb.tasks().get_task(1).send()).await;
         assert!(e.is_timeout() && e.is_connection(), "{name}: {e:?}");
         assert!(
-            e.to_string().contains("no answer within the timeout"),
+            e.to_string().contains("no complete reply within the timeout"),
             "{e}"
         );
         let mut batch = kb.batch();
@@ -390,6 +390,19 @@ async fn a_server_that_accepts_and_never_answers_times_out() {
         let e = must_fail(&format!("{name}, batch"), TIMEOUT, batch.send()).await;
         assert!(e.is_timeout(), "{name}: {e:?}");
     }
+}
+
+#[tokio::test]
+async fn a_reply_that_trickles_in_still_ends_at_the_timeout() {
+    let server = raw_server::start(Script::Trickle).await;
+    let kb = client(&server.http());
+    let e = must_fail(
+        "reply trickling a byte per 50 ms",
+        TIMEOUT,
+        kb.tasks().get_task(1).send(),
+    )
+    .await;
+    assert!(e.is_timeout(), "{e:?}");
 }
 
 #[tokio::test]

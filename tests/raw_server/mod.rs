@@ -30,6 +30,8 @@ pub enum Script {
     CutOff,
     /// Reads the request, then closes the connection without a reply.
     Close,
+    /// Sends the status line and headers, then one byte of the body every 50 ms, forever.
+    Trickle,
 }
 
 /// What one request looked like.
@@ -156,6 +158,15 @@ async fn handle(
                 return s.shutdown().await;
             }
             Script::Close => return s.shutdown().await,
+            Script::Trickle => {
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+                    .await?;
+                loop {
+                    s.write_all(b" ").await?;
+                    s.flush().await?;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            }
         }
     }
 }
