@@ -106,7 +106,10 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
         [ ! -e "$f" ] || die "$f exists; its settings would override this script's (DATA_DIR, token, ...). Remove it or use a clean KANBOARD_DIR."
     done
     command -v "$PHP_BIN" >/dev/null 2>&1 || die "php not found (run scripts/install-php.sh)"
-    "$PHP_BIN" -m 2>/dev/null | grep -qix pdo_sqlite || die "php has no pdo_sqlite (run scripts/install-php.sh)"
+    # Not `php -m | grep -q`: grep -q exits at the first match, php can then die of SIGPIPE,
+    # and pipefail turns that into a failure now and then.
+    local modules; modules="$("$PHP_BIN" -m 2>/dev/null || true)"
+    grep -qix pdo_sqlite <<<"$modules" || die "php has no pdo_sqlite (run scripts/install-php.sh)"
     command -v curl >/dev/null 2>&1 || die "curl not found"
     command -v python3 >/dev/null 2>&1 || die "python3 not found"
 
