@@ -61,9 +61,10 @@ fn write_request<W: Write, P: Serialize + ?Sized>(
 }
 
 /// Appends the request object for one call to `out` and returns where it lies. The params are
-/// serialized straight into `out`, with no intermediate JSON tree, and `out` is sized first and
-/// grown once: an upload's base64 text then exists once, in the body. Params that serialize to
-/// `{}` are left out, as [`request`] does. Same members, same order as [`request`].
+/// serialized straight into `out`, with no intermediate JSON tree, and an empty `out` is sized
+/// first and allocated once: an upload's base64 text then exists once, in the body. Params that
+/// serialize to `{}` are left out (Kanboard reads both as no parameters); otherwise the object
+/// is the one [`request`] builds, members in the same order.
 pub fn append_request<P: Serialize + ?Sized>(
     out: &mut Vec<u8>,
     method: &str,
@@ -72,7 +73,12 @@ pub fn append_request<P: Serialize + ?Sized>(
 ) -> serde_json::Result<Range<usize>> {
     let mut size = ByteCount(0);
     write_request(&mut size, method, id, params)?;
-    out.reserve_exact(size.0);
+    if out.is_empty() {
+        out.reserve_exact(size.0);
+    } else {
+        // Appending to a batch: amortized growth, or many calls would copy the body many times.
+        out.reserve(size.0);
+    }
     let start = out.len();
     write_request(&mut *out, method, id, params)?;
     const EMPTY: &[u8] = br#","params":{}}"#;

@@ -382,7 +382,8 @@ async fn a_server_that_accepts_and_never_answers_times_out() {
         let e = must_fail(name, TIMEOUT, kb.tasks().get_task(1).send()).await;
         assert!(e.is_timeout() && e.is_connection(), "{name}: {e:?}");
         assert!(
-            e.to_string().contains("no complete reply within the timeout"),
+            e.to_string()
+                .contains("no complete reply within the timeout"),
             "{e}"
         );
         let mut batch = kb.batch();
