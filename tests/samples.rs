@@ -24,11 +24,7 @@ fn load(dir: &str) -> Vec<Sample> {
             let response = v.get("response").cloned().unwrap_or(Value::Null);
             Sample {
                 file: p.file_name().unwrap().to_string_lossy().into_owned(),
-                method: v["method"]
-                    .as_str()
-                    .or(v["request"]["method"].as_str())
-                    .unwrap()
-                    .to_owned(),
+                method: v["method"].as_str().or(v["request"]["method"].as_str()).unwrap().to_owned(),
                 status: v["http_status"].as_u64().unwrap_or(200) as u16,
                 body: match response {
                     Value::String(s) => s.into_bytes(),
@@ -46,10 +42,7 @@ fn decode(s: &Sample) -> Option<Result<Value, kanboard::Error>> {
     let desc = MethodDescriptor::find(&s.method)?;
     let request: Value = serde_json::from_slice(&s.body).ok()?;
     let id = request["id"].as_u64().unwrap_or(1);
-    Some(
-        kanboard::envelope::decode_single(&s.method, id, s.status, &s.body)
-            .and_then(|r| decode_normalized(desc, r.result)),
-    )
+    Some(kanboard::envelope::decode_single(&s.method, id, s.status, &s.body).and_then(|r| decode_normalized(desc, r.result)))
 }
 
 fn check_all(dir: &str) -> (usize, usize) {
@@ -63,11 +56,7 @@ fn check_all(dir: &str) -> (usize, usize) {
             None => {}
         }
     }
-    assert!(
-        failures.is_empty(),
-        "samples that do not decode:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "samples that do not decode:\n{}", failures.join("\n"));
     (decoded, samples.len())
 }
 
@@ -85,10 +74,7 @@ fn every_plugin_sample_in_the_schema_decodes() {
 }
 
 fn typed(file: &str) -> Value {
-    let s = load("tests/fixtures/samples")
-        .into_iter()
-        .find(|s| s.file == file)
-        .unwrap();
+    let s = load("tests/fixtures/samples").into_iter().find(|s| s.file == file).unwrap();
     decode(&s).unwrap().unwrap()
 }
 
@@ -111,12 +97,7 @@ fn project_fields_are_typed() {
     assert_eq!(p["is_active"], true);
     assert_eq!(p["is_public"], false);
     assert_eq!(p["start_date"], "");
-    assert!(
-        p["url"]["board"]
-            .as_str()
-            .unwrap()
-            .contains("BoardViewController")
-    );
+    assert!(p["url"]["board"].as_str().unwrap().contains("BoardViewController"));
 }
 
 #[test]

@@ -39,15 +39,11 @@ pub fn api(api: &Api) -> TokenStream {
         .resources
         .iter()
         .flat_map(|r| r.methods.iter().map(move |m| descriptor(r, m)));
-    let normalizers = api
-        .resources
-        .iter()
-        .flat_map(|r| r.methods.iter())
-        .map(|m| {
-            let rpc = &m.rpc;
-            let out = output_type(&m.returns);
-            quote!(#rpc => crate::convention::normalize::<#out>(desc, result))
-        });
+    let normalizers = api.resources.iter().flat_map(|r| r.methods.iter()).map(|m| {
+        let rpc = &m.rpc;
+        let out = output_type(&m.returns);
+        quote!(#rpc => crate::convention::normalize::<#out>(desc, result))
+    });
     let all = api
         .resources
         .iter()

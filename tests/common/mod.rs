@@ -15,21 +15,15 @@ pub struct Live {
 /// The live server from KANBOARD_URL and KANBOARD_TOKEN (admin login from KANBOARD_ADMIN_USER and
 /// KANBOARD_ADMIN_PASSWORD, default admin/admin), or `None` after saying the test was skipped.
 pub fn live(test: &str) -> Option<Live> {
-    match (
-        std::env::var("KANBOARD_URL"),
-        std::env::var("KANBOARD_TOKEN"),
-    ) {
+    match (std::env::var("KANBOARD_URL"), std::env::var("KANBOARD_TOKEN")) {
         (Ok(url), Ok(token)) if !url.is_empty() && !token.is_empty() => Some(Live {
             url,
             token,
             admin_user: std::env::var("KANBOARD_ADMIN_USER").unwrap_or_else(|_| "admin".into()),
-            admin_password: std::env::var("KANBOARD_ADMIN_PASSWORD")
-                .unwrap_or_else(|_| "admin".into()),
+            admin_password: std::env::var("KANBOARD_ADMIN_PASSWORD").unwrap_or_else(|_| "admin".into()),
         }),
         _ => {
-            eprintln!(
-                "SKIPPED {test}: no live Kanboard (set KANBOARD_URL and KANBOARD_TOKEN, or run scripts/kanboard-server.sh)"
-            );
+            eprintln!("SKIPPED {test}: no live Kanboard (set KANBOARD_URL and KANBOARD_TOKEN, or run scripts/kanboard-server.sh)");
             None
         }
     }
@@ -41,26 +35,17 @@ impl Live {
     }
 
     pub fn admin(&self) -> KanboardClient {
-        KanboardClient::builder(&self.url)
-            .user(&self.admin_user, &self.admin_password)
-            .build()
-            .unwrap()
+        KanboardClient::builder(&self.url).user(&self.admin_user, &self.admin_password).build().unwrap()
     }
 
     pub fn user(&self, name: &str, password: &str) -> KanboardClient {
-        KanboardClient::builder(&self.url)
-            .user(name, password)
-            .build()
-            .unwrap()
+        KanboardClient::builder(&self.url).user(name, password).build().unwrap()
     }
 }
 
 /// A name no earlier run used, so live tests can run again on the same server.
 pub fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     format!("{prefix}-{}-{nanos}", std::process::id())
 }
 
