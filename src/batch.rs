@@ -1,19 +1,23 @@
 //! Batches: many calls in one HTTP request, each with its own typed result.
 
 use crate::KanboardClient;
+use crate::client::input_error;
 use crate::de::Loose;
 use crate::descriptor::MethodDescriptor;
 use crate::envelope::{self, Reply};
 use crate::error::{Error, Result};
-use crate::request::{Request, params_of};
+use crate::request::Request;
 use serde_json::Value;
 use std::marker::PhantomData;
 
 struct Pending {
     method: String,
     desc: Option<&'static MethodDescriptor>,
-    params: Option<Value>,
+    /// The id it was sent with; 0 when refused.
+    id: u64,
     ident: String,
+    /// Whether it may be sent again after a transient failure (the schema marks it read-only).
+    read_only: bool,
     /// Set when the call was refused before sending (a user-only method with the app token),
     /// so it does not turn the whole batch into one 403.
     refused: Option<Error>,
@@ -41,6 +45,8 @@ pub struct Slot<T> {
 /// ```
 pub struct Batch {
     client: KanboardClient,
+    /// The request body so far: `[` and the calls to send, serialized as they are added.
+    body: Vec<u8>,
     calls: Vec<Pending>,
 }
 
@@ -48,66 +54,100 @@ impl Batch {
     pub(crate) fn new(client: KanboardClient) -> Self {
         Batch {
             client,
+            body: vec![b'['],
             calls: Vec::new(),
         }
+    }
+
+    /// Serializes one call onto the body, or records why it cannot be sent. `desc` is the
+    /// schema's method, if known; a `typed` call's result follows its convention.
+    fn push<P: serde::Serialize + ?Sized>(
+        &mut self,
+        method: String,
+        desc: Option<&'static MethodDescriptor>,
+        typed: bool,
+        params: Option<&P>,
+    ) -> Result<usize> {
+        let read_only = desc.is_some_and(|d| d.read_only);
+        let mut pending = Pending {
+            method,
+            desc: desc.filter(|_| typed),
+            id: 0,
+            ident: String::new(),
+            read_only,
+            refused: desc.and_then(|d| self.client.check_auth(d).err()),
+        };
+        if pending.refused.is_none() {
+            let id = self.client.next_id();
+            let mark = self.body.len();
+            if mark > 1 {
+                self.body.push(b',');
+            }
+            match envelope::append_request(&mut self.body, &pending.method, id, params) {
+                Ok(range) => {
+                    pending.id = id;
+                    pending.ident = crate::convention::identifier(&self.body[range]);
+                }
+                Err(e) => {
+                    self.body.truncate(mark);
+                    return Err(input_error(&pending.method, e));
+                }
+            }
+        }
+        self.calls.push(pending);
+        Ok(self.calls.len() - 1)
     }
 
     /// Adds a typed request.
     pub fn add<R: Request>(&mut self, req: R) -> Result<Slot<R::Output>> {
         let desc = req.descriptor();
-        let params = params_of(&req)?;
-        let ident = crate::convention::identifier(params.as_ref());
-        let refused = self.client.check_auth(desc).err();
-        self.calls.push(Pending {
-            method: desc.rpc_name.into(),
-            desc: Some(desc),
-            params,
-            ident,
-            refused,
-        });
+        let index = self.push(desc.rpc_name.into(), Some(desc), true, Some(&req))?;
         Ok(Slot {
-            index: self.calls.len() - 1,
+            index,
             _out: PhantomData,
         })
     }
 
-    /// Adds a call by name; its slot gives the raw result.
+    /// Adds a call by name; its slot gives the raw result. A method the schema knows is
+    /// checked and retried like a typed call.
     pub fn add_raw(&mut self, method: impl Into<String>, params: Value) -> Slot<Value> {
-        let params = match params {
-            Value::Null => None,
-            p => Some(p),
-        };
         let method = method.into();
-        let refused = crate::descriptor::MethodDescriptor::find(&method)
-            .and_then(|d| self.client.check_auth(d).err());
-        self.calls.push(Pending {
-            method,
-            desc: None,
-            params,
-            ident: String::new(),
-            refused,
-        });
+        let desc = MethodDescriptor::find(&method);
+        let params = (!params.is_null()).then_some(params);
+        // A JSON value always serializes; should it not, the call fails on its own.
+        let index = match self.push(method.clone(), desc, false, params.as_ref()) {
+            Ok(i) => i,
+            Err(e) => self.push_refused(method, e),
+        };
         Slot {
-            index: self.calls.len() - 1,
+            index,
             _out: PhantomData,
         }
     }
 
     /// Adds a call prepared elsewhere (descriptor and parameters already known); returns its
     /// index for [`BatchResults::take_index`].
+    /// A call that cannot be sent keeps its place, with its error as its result.
     pub(crate) fn add_prepared(
         &mut self,
         desc: &'static MethodDescriptor,
-        params: Option<Value>,
-        ident: String,
+        params: Option<&Value>,
     ) -> usize {
-        let refused = self.client.check_auth(desc).err();
+        match self.push(desc.rpc_name.into(), Some(desc), true, params) {
+            Ok(i) => i,
+            Err(e) => self.push_refused(desc.rpc_name.into(), e),
+        }
+    }
+
+    /// Records a call that will not be sent, with the error its slot gives.
+    fn push_refused(&mut self, method: String, e: Error) -> usize {
         self.calls.push(Pending {
-            method: desc.rpc_name.into(),
-            desc: Some(desc),
-            params,
-            ident,
-            refused,
+            method,
+            desc: None,
+            id: 0,
+            ident: String::new(),
+            read_only: false,
+            refused: Some(e),
         });
         self.calls.len() - 1
     }
@@ -122,44 +162,45 @@ impl Batch {
 
     /// Sends every call in one HTTP request. The outer error is a failure of the whole batch
     /// (connection, a 401/403 that replaces every reply, an unreadable body).
+    ///
+    /// Under a retry policy the batch is sent again after a connection error or an HTTP 5xx
+    /// only if every call in it is read-only (or the policy retries writes): a batch runs call
+    /// after call on the server, so a failed batch with a write in it may have done that write.
     pub async fn send(self) -> Result<BatchResults> {
-        let mut ids = Vec::with_capacity(self.calls.len());
-        let mut wire = Vec::with_capacity(self.calls.len());
-        for call in &self.calls {
-            if call.refused.is_some() {
-                continue;
-            }
-            let id = self.client.next_id();
-            ids.push(id);
-            wire.push(envelope::request(&call.method, id, call.params.clone()));
-        }
-        let mut replies: Vec<Option<Result<Reply>>> = Vec::with_capacity(self.calls.len());
-        let mut sent = if wire.is_empty() {
+        let Batch {
+            client,
+            mut body,
+            calls,
+        } = self;
+        let sent: Vec<(&str, u64)> = calls
+            .iter()
+            .filter(|c| c.refused.is_none())
+            .map(|c| (c.method.as_str(), c.id))
+            .collect();
+        let mut decoded = if sent.is_empty() {
             Vec::new().into_iter()
         } else {
+            body.push(b']');
+            let read_only = calls
+                .iter()
+                .filter(|c| c.refused.is_none())
+                .all(|c| c.read_only);
             let span =
-                tracing::debug_span!("kanboard.batch", calls = wire.len(), first_id = ids[0]);
-            let _enter = span.enter();
-            drop(_enter);
+                tracing::debug_span!("kanboard.batch", calls = sent.len(), first_id = sent[0].1);
             let (status, bytes) = tracing::Instrument::instrument(
-                self.client.post("batch", &Value::Array(wire)),
+                client.exchange("batch", body.into(), read_only),
                 span,
             )
             .await?;
-            let named: Vec<(&str, u64)> = self
-                .calls
-                .iter()
-                .filter(|c| c.refused.is_none())
-                .map(|c| c.method.as_str())
-                .zip(ids.iter().copied())
-                .collect();
-            envelope::decode_batch(&named, status, &bytes)?.into_iter()
+            envelope::decode_batch(&sent, status, &bytes)?.into_iter()
         };
-        let mut calls = Vec::with_capacity(self.calls.len());
-        for mut call in self.calls {
+        drop(sent);
+        let mut replies: Vec<Option<Result<Reply>>> = Vec::with_capacity(calls.len());
+        let mut kept = Vec::with_capacity(calls.len());
+        for mut call in calls {
             let r = match call.refused.take() {
                 Some(e) => Err(e),
-                None => sent.next().unwrap_or_else(|| {
+                None => decoded.next().unwrap_or_else(|| {
                     Err(Error::Response {
                         method: call.method.clone(),
                         reason: "missing from the batch reply".into(),
@@ -168,9 +209,12 @@ impl Batch {
                 }),
             };
             replies.push(Some(r));
-            calls.push((call.desc, call.ident));
+            kept.push((call.desc, call.ident));
         }
-        Ok(BatchResults { replies, calls })
+        Ok(BatchResults {
+            replies,
+            calls: kept,
+        })
     }
 }
 

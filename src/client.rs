@@ -63,7 +63,9 @@ impl fmt::Debug for Auth {
 }
 
 /// Opt-in retries of read-only calls on connection errors and HTTP 5xx, with exponential
-/// backoff and full jitter. Writes are retried only with [`RetryPolicy::retry_writes`].
+/// backoff and full jitter. Writes (creates, updates, removes, and methods the schema does not
+/// know) are retried only with [`RetryPolicy::retry_writes`]: a write whose reply was lost may
+/// have been done.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub max_retries: u32,
@@ -84,7 +86,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Delay before retry number `attempt` (0-based): uniform in [0, min(max, base·2^attempt)].
+    /// Delay before retry number `attempt` (0-based): uniform in
+    /// `[0, min(max_delay, base_delay · 2^min(attempt, 20))]`, drawn from `seed`.
     pub fn delay(&self, attempt: u32, seed: u64) -> Duration {
         let cap = self
             .base_delay
@@ -96,7 +99,34 @@ impl RetryPolicy {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
         let frac = (z >> 11) as f64 / (1u64 << 53) as f64;
-        cap.mul_f64(frac)
+        // Not `mul_f64`: it panics when a huge cap rounds past `Duration::MAX`.
+        Duration::try_from_secs_f64(cap.as_secs_f64() * frac).map_or(cap, |d| d.min(cap))
+    }
+}
+
+/// A fresh random seed for retry jitter: the keys of a new `RandomState` are random per process
+/// and differ at each call, so clients that fail together do not retry in step.
+fn jitter_seed() -> u64 {
+    use std::hash::BuildHasher;
+    std::collections::hash_map::RandomState::new().hash_one(0u8)
+}
+
+/// The URL text with any `user:password@` replaced, for messages about a URL that may hold them.
+fn without_userinfo(url: &str) -> String {
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            return format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]);
+        }
+    }
+    url.to_owned()
+}
+
+pub(crate) fn input_error(method: &str, e: serde_json::Error) -> Error {
+    Error::Input {
+        method: method.into(),
+        message: e.to_string(),
     }
 }
 
@@ -161,7 +191,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts this CA certificate (PEM) in addition to the system's.
+    /// Trusts this CA certificate (PEM; a bundle of several is fine) in addition to the
+    /// system's. Text with no PEM certificate in it makes [`build`](Self::build) fail.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certs.push(pem.into());
         self
@@ -185,7 +216,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Retries read-only calls on connection errors and 5xx answers.
+    /// Retries calls the schema marks read-only after a connection error (a timeout included)
+    /// or an HTTP 5xx; never after a 4xx or a JSON-RPC error, which are answers. A raw
+    /// [`call`](KanboardClient::call) is retried when the schema knows its method as read-only;
+    /// a batch when every call in it is. Each attempt has the whole timeout, so a call can take
+    /// up to `(max_retries + 1) × timeout` plus the delays. The same request (same id) is sent
+    /// again.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
@@ -196,12 +232,22 @@ impl ClientBuilder {
             field: field.into(),
             message,
         };
+        let shown = without_userinfo(&self.url);
         let url = reqwest::Url::parse(&self.url)
-            .map_err(|e| cfg("url", format!("{:?} is not a valid URL: {e}", self.url)))?;
+            .map_err(|e| cfg("url", format!("{shown:?} is not a valid URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(cfg(
                 "url",
-                format!("{:?} must start with http:// or https://", self.url),
+                format!("{shown:?} must start with http:// or https://"),
+            ));
+        }
+        // Credentials in the URL would be shown wherever the URL is (errors, logs, Debug).
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(cfg(
+                "url",
+                format!(
+                    "{shown:?} holds credentials: give them as the API token or the user login, not in the URL"
+                ),
             ));
         }
         let auth = self.auth.ok_or_else(|| {
@@ -234,9 +280,19 @@ impl ClientBuilder {
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .user_agent(self.user_agent);
         for pem in &self.root_certs {
-            let cert = reqwest::Certificate::from_pem(pem)
+            // `from_pem` takes anything and the bad input would be ignored when connecting,
+            // leaving the default trust; a bundle is parsed here, so a wrong file is an error.
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| cfg("ca_cert", format!("not a PEM certificate: {e}")))?;
-            http = http.add_root_certificate(cert);
+            if certs.is_empty() {
+                return Err(cfg(
+                    "ca_cert",
+                    "holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+                ));
+            }
+            for cert in certs {
+                http = http.add_root_certificate(cert);
+            }
         }
         if self.insecure {
             http = http.danger_accept_invalid_certs(true);
@@ -331,14 +387,16 @@ impl KanboardClient {
     }
 
     /// Calls any method by name with named parameters and returns the raw result: for methods
-    /// the schema does not have (plugins, newer servers). Errors are mapped as for typed calls.
+    /// the schema does not have (plugins, newer servers). Errors are mapped as for typed calls;
+    /// a method the schema marks read-only is retried under the retry policy.
     pub async fn call(&self, method: &str, params: Value) -> Result<Value> {
-        let params = match params {
-            Value::Null => None,
-            Value::Object(m) if m.is_empty() => None,
-            p => Some(p),
-        };
-        self.post_single(method, params, false)
+        let params = (!params.is_null()).then_some(params);
+        let read_only = MethodDescriptor::find(method).is_some_and(|d| d.read_only);
+        let id = self.next_id();
+        let body = envelope::request_body(method, id, params.as_ref())
+            .map_err(|e| input_error(method, e))?;
+        drop(params);
+        self.call_once(method, id, body, read_only)
             .await
             .map(|r| r.result)
     }
@@ -364,23 +422,34 @@ impl KanboardClient {
         Ok(())
     }
 
-    /// One typed call: auth check, retries for read-only methods, transport.
-    pub(crate) async fn invoke(
-        &self,
-        desc: &MethodDescriptor,
-        params: Option<Value>,
-    ) -> Result<Reply> {
-        self.check_auth(desc)?;
-        self.post_single(desc.rpc_name, params, desc.read_only)
-            .await
-    }
-
-    async fn post_single(
+    /// One call whose request `body` (with this `id`) is already serialized: the exchange,
+    /// with retries when `read_only`, and the decoding of the reply.
+    pub(crate) async fn call_once(
         &self,
         method: &str,
-        params: Option<Value>,
+        id: u64,
+        body: Vec<u8>,
         read_only: bool,
     ) -> Result<Reply> {
+        let span = tracing::debug_span!("kanboard.rpc", rpc.method = method, rpc.id = id);
+        async {
+            let (status, bytes) = self.exchange(method, body.into(), read_only).await?;
+            tracing::debug!(status, bytes = bytes.len(), "reply");
+            envelope::decode_single(method, id, status, &bytes)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Posts `body`, and posts it again under the retry policy after a connection error or an
+    /// HTTP 5xx when the call changes nothing (`read_only`) or the policy allows writes. The
+    /// same bytes, hence the same ids, are sent each time.
+    pub(crate) async fn exchange(
+        &self,
+        label: &str,
+        body: bytes::Bytes,
+        read_only: bool,
+    ) -> Result<(u16, bytes::Bytes)> {
         let retry = self
             .inner
             .retry
@@ -388,40 +457,45 @@ impl KanboardClient {
             .filter(|p| read_only || p.retry_writes);
         let mut attempt = 0;
         loop {
-            let id = self.next_id();
-            let body = envelope::request(method, id, params.clone());
-            let span = tracing::debug_span!("kanboard.rpc", rpc.method = method, rpc.id = id);
-            let outcome = async {
-                let (status, bytes) = self.post(method, &body).await?;
-                tracing::debug!(status, bytes = bytes.len(), "reply");
-                envelope::decode_single(method, id, status, &bytes)
-            }
-            .instrument(span)
-            .await;
-            match (outcome, retry) {
-                (Err(e), Some(p)) if e.is_transient() && attempt < p.max_retries => {
-                    let delay = p.delay(attempt, id ^ u64::from(attempt));
-                    tracing::debug!(method, attempt, ?delay, error = %e, "retrying");
+            let outcome = self.post_bytes(body.clone()).await;
+            let transient = match &outcome {
+                Ok((status, _)) => *status >= 500,
+                Err(e) => e.is_transient(),
+            };
+            match retry {
+                Some(p) if transient && attempt < p.max_retries => {
+                    let delay = p.delay(attempt, jitter_seed());
+                    match &outcome {
+                        Ok((status, _)) => {
+                            tracing::debug!(method = label, attempt, ?delay, status, "retrying")
+                        }
+                        Err(e) => {
+                            tracing::debug!(method = label, attempt, ?delay, error = %e, "retrying")
+                        }
+                    }
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                (outcome, _) => return outcome,
+                _ => return outcome,
             }
         }
     }
 
-    /// Sends a JSON body and returns the status and body bytes. The only place that does HTTP.
-    pub(crate) async fn post(&self, method: &str, body: &Value) -> Result<(u16, bytes::Bytes)> {
+    /// Sends a JSON value once, without retries, and returns the status and body bytes.
+    #[allow(dead_code)] // for tools that build their own envelopes
+    pub(crate) async fn post(&self, label: &str, body: &Value) -> Result<(u16, bytes::Bytes)> {
+        let bytes = serde_json::to_vec(body).map_err(|e| input_error(label, e))?;
+        self.post_bytes(bytes.into()).await
+    }
+
+    /// Sends a request body and returns the status and body bytes. The only place that does HTTP.
+    async fn post_bytes(&self, body: bytes::Bytes) -> Result<(u16, bytes::Bytes)> {
         let inner = &self.inner;
-        let payload = serde_json::to_vec(body).map_err(|e| Error::Input {
-            method: method.into(),
-            message: e.to_string(),
-        })?;
         let mut req = inner
             .http
             .post(inner.url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(payload);
+            .body(body);
         let (user, secret) = inner.auth.credentials();
         req = match &inner.auth_header {
             Some(name) => {

@@ -22,12 +22,9 @@ fn sentinel(desc: &MethodDescriptor, v: &Value) -> Option<(Outcome, &'static str
     }
 }
 
-/// The identifier named in a not-found error: the first parameter sent.
-pub(crate) fn identifier(params: Option<&Value>) -> String {
-    match params
-        .and_then(Value::as_object)
-        .and_then(|m| m.iter().next())
-    {
+/// The identifier named in a not-found error: the first parameter of the serialized request.
+pub(crate) fn identifier(request: &[u8]) -> String {
+    match crate::envelope::first_param(request) {
         Some((k, Value::String(s))) => format!("{k}={s:?}"),
         Some((k, v)) => format!("{k}={v}"),
         None => "(no parameters)".into(),

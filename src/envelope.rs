@@ -2,7 +2,10 @@
 //! replies go wrong (PROTOCOL.md). Pure functions over bytes, so they are tested and fuzzed alone.
 
 use crate::error::{AuthFailure, Body, Error, Result};
+use serde::Serialize;
 use serde_json::{Map, Value};
+use std::io::{self, Write};
+use std::ops::Range;
 
 /// A successful reply: the result, and any text PHP printed before the JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +26,126 @@ pub fn request(method: &str, id: u64, params: Option<Value>) -> Value {
         obj.insert("params".into(), p);
     }
     Value::Object(obj)
+}
+
+/// A writer that only counts, to size a request body before writing it.
+struct ByteCount(usize);
+
+impl Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn write_request<W: Write, P: Serialize + ?Sized>(
+    mut w: W,
+    method: &str,
+    id: u64,
+    params: Option<&P>,
+) -> serde_json::Result<()> {
+    w.write_all(br#"{"jsonrpc":"2.0","method":"#)
+        .map_err(serde_json::Error::io)?;
+    serde_json::to_writer(&mut w, method)?;
+    write!(w, r#","id":{id}"#).map_err(serde_json::Error::io)?;
+    if let Some(p) = params {
+        w.write_all(br#","params":"#)
+            .map_err(serde_json::Error::io)?;
+        serde_json::to_writer(&mut w, p)?;
+    }
+    w.write_all(b"}").map_err(serde_json::Error::io)
+}
+
+/// Appends the request object for one call to `out` and returns where it lies. The params are
+/// serialized straight into `out`, with no intermediate JSON tree, and an empty `out` is sized
+/// first and allocated once: an upload's base64 text then exists once, in the body. Params that
+/// serialize to `{}` are left out (Kanboard reads both as no parameters); otherwise the object
+/// is the one [`request`] builds, members in the same order.
+pub fn append_request<P: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    method: &str,
+    id: u64,
+    params: Option<&P>,
+) -> serde_json::Result<Range<usize>> {
+    let mut size = ByteCount(0);
+    write_request(&mut size, method, id, params)?;
+    if out.is_empty() {
+        out.reserve_exact(size.0);
+    } else {
+        // Appending to a batch: amortized growth, or many calls would copy the body many times.
+        out.reserve(size.0);
+    }
+    let start = out.len();
+    write_request(&mut *out, method, id, params)?;
+    const EMPTY: &[u8] = br#","params":{}}"#;
+    if out.ends_with(EMPTY) {
+        out.truncate(out.len() - EMPTY.len());
+        out.push(b'}');
+    }
+    Ok(start..out.len())
+}
+
+/// The body of a single call, as bytes (see [`append_request`]).
+pub fn request_body<P: Serialize + ?Sized>(
+    method: &str,
+    id: u64,
+    params: Option<&P>,
+) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    append_request(&mut out, method, id, params)?;
+    Ok(out)
+}
+
+/// The first named parameter of a serialized request, read without building the rest (an
+/// upload's content is skipped, not copied). Used to name the object in a not-found error.
+pub fn first_param(request: &[u8]) -> Option<(String, Value)> {
+    #[derive(Default)]
+    struct First(Option<(String, Value)>);
+
+    impl<'de> serde::Deserialize<'de> for First {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = First;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("params")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> std::result::Result<First, A::Error> {
+                    let first = map.next_entry::<String, Value>()?;
+                    while map
+                        .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                        .is_some()
+                    {}
+                    Ok(First(first))
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                    self,
+                    mut seq: A,
+                ) -> std::result::Result<First, A::Error> {
+                    while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                    Ok(First(None))
+                }
+            }
+            d.deserialize_any(Visit)
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(default)]
+        params: First,
+    }
+
+    serde_json::from_slice::<Envelope>(request)
+        .ok()
+        .and_then(|e| e.params.0)
 }
 
 /// Parses the body, recovering from text printed before the JSON.

@@ -81,7 +81,7 @@ pub enum Error {
     Config { field: String, message: String },
 
     /// No HTTP exchange completed: refused connection, DNS, TLS, timeout, cut-off body.
-    #[error("cannot reach Kanboard at {url}: {source}")]
+    #[error("cannot reach Kanboard at {url}: {}", connection_cause(.source))]
     Connection {
         url: String,
         #[source]
@@ -166,6 +166,29 @@ pub enum Error {
     /// A parameter could not be prepared (for example a file to upload could not be read).
     #[error("{method}: cannot prepare parameter: {message}")]
     Input { method: String, message: String },
+}
+
+/// What went wrong on the connection, in words: the kind of failure and its innermost cause
+/// (reqwest's own message only repeats the URL).
+fn connection_cause(e: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let kind = if e.is_timeout() {
+        "no complete reply within the timeout"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else if e.is_body() || e.is_decode() {
+        "the reply was cut off or unreadable"
+    } else {
+        "the exchange failed"
+    };
+    if std::ptr::addr_eq(root, e) {
+        kind.to_owned()
+    } else {
+        format!("{kind} ({root})")
+    }
 }
 
 fn data_suffix(d: &Option<Box<serde_json::Value>>) -> String {

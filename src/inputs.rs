@@ -1,7 +1,8 @@
 //! Parameter types that need more than a plain value: secrets, dates and file content.
 
-use base64::Engine;
+use base64::display::Base64Display;
 use secrecy::{ExposeSecret, SecretString};
+use std::cell::Cell;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -128,15 +129,74 @@ impl From<&std::path::Path> for FileContent {
 }
 
 impl serde::Serialize for FileContent {
+    /// Writes the base64 text straight into the serializer's output (`collect_str`), so encoding
+    /// into a request body does not build a second copy of it first; a file is read and encoded
+    /// a piece at a time, so it is never whole in memory either.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let engine = base64::engine::general_purpose::STANDARD;
+        let engine = &base64::engine::general_purpose::STANDARD;
         match self {
-            FileContent::Bytes(b) => s.serialize_str(&engine.encode(b)),
+            FileContent::Bytes(b) => s.collect_str(&Base64Display::new(b, engine)),
             FileContent::Path(p) => {
-                let bytes = std::fs::read(p).map_err(|e| {
-                    serde::ser::Error::custom(format!("cannot read {}: {e}", p.display()))
-                })?;
-                s.serialize_str(&engine.encode(bytes))
+                let cannot_read = |e: std::io::Error| format!("cannot read {}: {e}", p.display());
+                let file = std::fs::File::open(p)
+                    .map_err(|e| serde::ser::Error::custom(cannot_read(e)))?;
+                let streamed = StreamedBase64 {
+                    file: &file,
+                    error: Cell::new(None),
+                };
+                let out = s.collect_str(&streamed)?;
+                match streamed.error.into_inner() {
+                    Some(e) => Err(serde::ser::Error::custom(cannot_read(e))),
+                    None => Ok(out),
+                }
+            }
+        }
+    }
+}
+
+/// A file's content as base64 text, read piece by piece while it is written out.
+struct StreamedBase64<'a> {
+    file: &'a std::fs::File,
+    /// A read error. `fmt` cannot return it (a serializer may treat `fmt::Error` as its own
+    /// writer's failure), so it stops writing and the caller reports this afterwards.
+    error: Cell<Option<std::io::Error>>,
+}
+
+impl fmt::Display for StreamedBase64<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use base64::Engine;
+        use std::io::{Read, Seek};
+        // Whole multiples of 3 bytes encode without padding, so pieces join into one text.
+        const PIECE: usize = 3 * 16 * 1024;
+        let engine = &base64::engine::general_purpose::STANDARD;
+        let mut file = self.file;
+        if let Err(e) = file.rewind() {
+            self.error.set(Some(e));
+            return Ok(());
+        }
+        let mut raw = vec![0u8; PIECE];
+        let mut text = String::with_capacity(PIECE / 3 * 4);
+        loop {
+            let mut filled = 0;
+            while filled < PIECE {
+                match file.read(&mut raw[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.error.set(Some(e));
+                        return Ok(());
+                    }
+                }
+            }
+            if filled == 0 {
+                return Ok(());
+            }
+            text.clear();
+            engine.encode_string(&raw[..filled], &mut text);
+            f.write_str(&text)?;
+            if filled < PIECE {
+                return Ok(());
             }
         }
     }

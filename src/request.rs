@@ -3,8 +3,7 @@
 use crate::KanboardClient;
 use crate::de::Loose;
 use crate::descriptor::MethodDescriptor;
-use crate::error::{Error, Result};
-use serde_json::Value;
+use crate::error::Result;
 
 /// A typed call: its parameters serialize to the JSON-RPC named `params` object.
 /// Implemented by every generated request builder.
@@ -17,27 +16,20 @@ pub trait Request: serde::Serialize + Send {
     fn client(&self) -> &KanboardClient;
 }
 
-/// The `params` object of a request, or `None` when it has no parameters to send.
-pub(crate) fn params_of<R: Request>(req: &R) -> Result<Option<Value>> {
-    let desc = req.descriptor();
-    match serde_json::to_value(req) {
-        Ok(Value::Object(m)) if m.is_empty() => Ok(None),
-        Ok(v) => Ok(Some(v)),
-        Err(e) => Err(Error::Input {
-            method: desc.rpc_name.into(),
-            message: e.to_string(),
-        }),
-    }
-}
-
-/// Sends a typed request and decodes its result.
+/// Sends a typed request and decodes its result. The request is serialized straight into the
+/// body bytes and then dropped, so an upload's content is held once as its base64 text (plus,
+/// for bytes given in memory, the caller's bytes until the body is written).
 pub(crate) async fn send<R: Request>(req: R) -> Result<R::Output> {
     let desc = req.descriptor();
     let client = req.client().clone();
     client.check_auth(desc)?;
-    let params = params_of(&req)?;
-    drop(req); // an upload's content is in `params` now; do not hold two copies during the call
-    let ident = crate::convention::identifier(params.as_ref());
-    let reply = client.invoke(desc, params).await?;
+    let id = client.next_id();
+    let body = crate::envelope::request_body(desc.rpc_name, id, Some(&req))
+        .map_err(|e| crate::client::input_error(desc.rpc_name, e))?;
+    drop(req);
+    let ident = crate::convention::identifier(&body);
+    let reply = client
+        .call_once(desc.rpc_name, id, body, desc.read_only)
+        .await?;
     crate::convention::apply(desc, &ident, reply)
 }

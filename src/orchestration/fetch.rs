@@ -3,7 +3,7 @@
 
 use crate::batch::{BatchOutput, BatchResults};
 use crate::descriptor::MethodDescriptor;
-use crate::request::{Request, params_of};
+use crate::request::Request;
 use crate::{KanboardClient, Result};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -46,8 +46,8 @@ pub(crate) struct Ticket<T> {
 
 struct Planned {
     desc: &'static MethodDescriptor,
+    /// The request's parameters, serialized when planned (the builder is gone by sending time).
     params: Option<Value>,
-    ident: String,
 }
 
 /// Typed calls of any methods, to be sent together.
@@ -66,13 +66,13 @@ impl Plan {
     }
 
     pub fn push<R: Request>(&mut self, req: R) -> Result<Ticket<R::Output>> {
-        let params = params_of(&req)?;
-        let ident = crate::convention::identifier(params.as_ref());
-        self.calls.push(Planned {
-            desc: req.descriptor(),
-            params,
-            ident,
-        });
+        let desc = req.descriptor();
+        let params = match serde_json::to_value(&req) {
+            Ok(Value::Object(m)) if m.is_empty() => None,
+            Ok(v) => Some(v),
+            Err(e) => return Err(crate::client::input_error(desc.rpc_name, e)),
+        };
+        self.calls.push(Planned { desc, params });
         Ok(Ticket {
             index: self.calls.len() - 1,
             _out: PhantomData,
@@ -91,7 +91,7 @@ impl Plan {
         let results: Vec<BatchResults> = stream::iter(chunks.into_iter().map(|calls| {
             let mut batch = kb.batch();
             for c in calls {
-                batch.add_prepared(c.desc, c.params, c.ident);
+                batch.add_prepared(c.desc, c.params.as_ref());
             }
             batch.send()
         }))
