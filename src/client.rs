@@ -388,7 +388,9 @@ impl KanboardClient {
 
     /// Calls any method by name with named parameters and returns the raw result: for methods
     /// the schema does not have (plugins, newer servers). Errors are mapped as for typed calls;
-    /// a method the schema marks read-only is retried under the retry policy.
+    /// a method the schema marks read-only is retried under the retry policy. Unlike typed calls
+    /// and batches, a user-only method is sent even with the application token, so the server's
+    /// own answer (403) is what comes back.
     pub async fn call(&self, method: &str, params: Value) -> Result<Value> {
         let params = (!params.is_null()).then_some(params);
         let read_only = MethodDescriptor::find(method).is_some_and(|d| d.read_only);
