@@ -2,7 +2,7 @@
 //! in the same group): dated goals of a portfolio, their tasks and their progress.
 
 use crate::app::Ctx;
-use crate::failure::Failure;
+use crate::failure::{Exit, Failure};
 use crate::orch::{self, quote};
 use crate::output::Outcome;
 use crate::portfolio_cmd::int_arg;
@@ -268,12 +268,16 @@ async fn add_task(
     }
     if let Some(kb) = kb {
         // As kanboard-cli: the task must exist and be in one of the portfolio's projects.
-        let task = kb
-            .tasks()
-            .get_task(task_id)
-            .send()
-            .await
-            .map_err(|e| ctx.fail(e))?;
+        let task = match kb.tasks().get_task(task_id).send().await {
+            Ok(t) => t,
+            Err(e) if e.is_not_found() => {
+                return Err(Failure::new(
+                    Exit::NotFound,
+                    format!("task #{task_id} not found on the server"),
+                ));
+            }
+            Err(e) => return Err(ctx.fail(e)),
+        };
         if !p.project_ids.contains(&task.project_id) {
             return Err(Failure::usage(format!(
                 "task #{task_id} belongs to project #{}, which is not in portfolio '{portfolio}'",

@@ -93,8 +93,8 @@ pub fn fail(ctx: &Ctx, e: Error) -> Failure {
             "the file is not a portfolio store kanboard-cli or this tool can read: fix it or move it away",
         ),
         Error::Io { .. } => Failure::other(message),
-        Error::PluginMissing { .. } => Failure::new(Exit::Server, message)
-            .hint("use --portfolio-backend local (or KANBOARD_PORTFOLIO_BACKEND=local)"),
+        // The message says what to do: install the plugin, or use the local backend.
+        Error::PluginMissing { .. } => Failure::new(Exit::Server, message),
         Error::Unsupported { .. } => Failure::new(Exit::Server, message),
         Error::Cycle { .. } => Failure::other(message)
             .hint("remove one of these links to get a critical path (kanboard task-link remove)"),

@@ -208,11 +208,17 @@ async fn add_project(ctx: &Ctx, name: &str, project_id: i64) -> Result<Outcome, 
     let (backend, kb) = orch::backend(ctx)?;
     if let Some(kb) = kb {
         // As kanboard-cli: a project the server does not have is not added.
-        kb.projects()
-            .get_project_by_id(project_id)
-            .send()
-            .await
-            .map_err(|e| ctx.fail(e))?;
+        match kb.projects().get_project_by_id(project_id).send().await {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => {
+                return Err(Failure::new(
+                    Exit::NotFound,
+                    format!("project #{project_id} not found on the server"),
+                )
+                .hint("see kanboard project list"));
+            }
+            Err(e) => return Err(ctx.fail(e)),
+        }
     }
     backend
         .add_project(name, project_id)

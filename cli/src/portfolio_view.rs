@@ -222,6 +222,8 @@ pub fn path_graph(g: DependencyGraph, path: &[i64]) -> DependencyGraph {
         .sort_by_key(|n| order.get(&n.id).copied().unwrap_or(usize::MAX));
     g.edges
         .retain(|e| steps.contains(&(e.task_id, e.opposite_task_id)));
+    g.edges
+        .sort_by_key(|e| order.get(&e.task_id).copied().unwrap_or(usize::MAX));
     g
 }
 
