@@ -46,6 +46,7 @@ fn move_command(name: &'static str, from: &str, to: &str) -> Command {
         .arg(
             Arg::new("on-conflict")
                 .long("on-conflict")
+                .value_name("STRATEGY")
                 .value_parser(["skip", "overwrite", "fail"])
                 .ignore_case(true)
                 .default_value("fail")

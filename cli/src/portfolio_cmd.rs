@@ -71,6 +71,7 @@ pub fn commands() -> Vec<Command> {
             .arg(
                 Arg::new("status")
                     .long("status")
+                    .value_name("STATUS")
                     .value_parser(["active", "closed", "all"])
                     .ignore_case(true)
                     .default_value("active")
@@ -98,6 +99,7 @@ pub fn commands() -> Vec<Command> {
             .arg(
                 Arg::new("format")
                     .long("format")
+                    .value_name("FORMAT")
                     .value_parser(["graph", "table", "json", "dot", "mermaid"])
                     .ignore_case(true)
                     .help("graph (text, the default with -o table), table (rows in the -o format, the default otherwise), json (nodes and edges), dot (Graphviz), mermaid; the critical path is drawn in red"),
@@ -113,6 +115,7 @@ pub fn commands() -> Vec<Command> {
             .arg(
                 Arg::new("format")
                     .long("format")
+                    .value_name("FORMAT")
                     .value_parser(["table", "json", "dot", "mermaid"])
                     .ignore_case(true)
                     .help("table (the -o format, the default), json, dot (Graphviz) or mermaid (the chain alone)"),

@@ -39,6 +39,13 @@ fn download(name: &str, ids: &[(&'static str, &'static str)], rpc: &str) -> Comm
     )
 }
 
+const ORCHESTRATION: &str = "\
+kanboard-cli's portfolio and milestone commands (list, show, create, remove, add-project, tasks,
+dependencies, critical-path, migrate, ...) keep portfolios in the local store
+~/.config/kanboard/portfolios.json (the file kanboard-cli uses) or, with --portfolio-backend remote
+(KANBOARD_PORTFOLIO_BACKEND, `portfolio_backend` in the profile), in the server's Portfolio plugin.
+Tasks, links and progress always come from the server.";
+
 /// Adds the special commands to their group.
 pub fn extend(resource: &str, group: Command) -> Command {
     match resource {
@@ -58,9 +65,11 @@ pub fn extend(resource: &str, group: Command) -> Command {
         "me" => group.about("The logged-in user (needs --auth-mode user); alone, shows the user as `get-me` does"),
         "portfolios" => group
             .about("Portfolios: kanboard-cli's commands (local store or server plugin, see --portfolio-backend) and the plugin's methods")
+            .long_about(format!("{ORCHESTRATION}\n\nThe `*-portfolio*` and `get-*` commands call the server's Portfolio plugin directly."))
             .subcommands(crate::portfolio_cmd::commands()),
         "milestones" => group
             .about("Milestones of a portfolio: kanboard-cli's commands (local store or server plugin) and the plugin's methods")
+            .long_about(format!("{ORCHESTRATION}\n\nThe `*-milestone*` and `get-*` commands call the server's Portfolio plugin directly."))
             .subcommands(crate::milestone_cmd::commands()),
         _ => group,
     }
