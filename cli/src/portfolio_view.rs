@@ -97,20 +97,33 @@ pub fn stored_milestone(m: &Milestone) -> String {
     )
 }
 
-/// The task of the path with the most unresolved edges to other tasks of the path.
+/// The task of the path with the most unresolved edges to other tasks of the path, when one
+/// task has more than every other.
 fn bottleneck(path: &[Task], edges: &[DependencyEdge]) -> Option<i64> {
-    let on: HashSet<i64> = path.iter().map(|t| t.id).collect();
+    let ids: Vec<i64> = path.iter().map(|t| t.id).collect();
+    let unresolved = edges
+        .iter()
+        .filter(|e| !e.is_resolved)
+        .map(|e| (e.task_id, e.opposite_task_id));
+    holds_most(&ids, unresolved)
+}
+
+fn holds_most(path: &[i64], edges: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
+    let on: HashSet<i64> = path.iter().copied().collect();
     let mut count: HashMap<i64, usize> = HashMap::new();
-    for e in edges {
-        if !e.is_resolved && on.contains(&e.task_id) && on.contains(&e.opposite_task_id) {
-            *count.entry(e.task_id).or_default() += 1;
+    for (from, to) in edges {
+        if on.contains(&from) && on.contains(&to) {
+            *count.entry(from).or_default() += 1;
         }
     }
-    // The first of the path among the highest counts, as kanboard-cli picks it.
+    // Only a task that holds more of the chain than any other: in a plain chain every task but
+    // the last holds one, and kanboard-cli's pick (the first of them) says nothing.
     let best = count.values().copied().max()?;
-    path.iter()
-        .map(|t| t.id)
-        .find(|id| count.get(id) == Some(&best))
+    let mut top = count.iter().filter(|(_, n)| **n == best).map(|(id, _)| *id);
+    match (top.next(), top.next()) {
+        (Some(id), None) => Some(id),
+        _ => None,
+    }
 }
 
 /// kanboard-cli's numbered critical path.
@@ -238,6 +251,21 @@ pub fn progress_json(p: &MilestoneProgress) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bottleneck_holds_more_of_the_chain_than_any_other_task() {
+        let chain = [1, 2, 3, 4];
+        assert_eq!(
+            holds_most(&chain, [(1, 2), (2, 3), (3, 4)].into_iter()),
+            None
+        );
+        // 2 also blocks 4 directly: it holds two tasks of the chain.
+        assert_eq!(
+            holds_most(&chain, [(1, 2), (2, 3), (3, 4), (2, 4), (9, 1)].into_iter()),
+            Some(2)
+        );
+        assert_eq!(holds_most(&chain, std::iter::empty()), None);
+    }
 
     #[test]
     fn progress_bars_are_twenty_cells_with_risk_marks() {
