@@ -24,8 +24,11 @@ Examples:
   kanboard task create 1 \"Fix login\" --due 2026-12-31 --tag bug
   kanboard tasks get-all-tasks 1 --status-id 0
   kanboard -o json call getTask --param task_id=42
+  kanboard portfolio critical-path launch --format mermaid
+  kanboard schema drift
 
-Exit codes: 0 ok, 1 other, 2 usage, 3 config, 4 auth, 5 not found, 6 connection, 7 server error.";
+Exit codes: 0 ok, 1 other, 2 usage, 3 config, 4 auth, 5 not found, 6 connection, 7 server error,
+8 schema drift found.";
 
 fn global_args() -> Vec<Arg> {
     let opt = |id: &'static str, value: &'static str, help: &'static str| {
@@ -89,6 +92,7 @@ pub fn command() -> Command {
     }
     root.subcommand(crate::raw_call::command())
         .subcommand(crate::config_cmd::command())
+        .subcommand(crate::drift_cmd::command())
         .subcommand(crate::completion::command())
 }
 
@@ -320,6 +324,7 @@ async fn dispatch(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure>
     match group {
         "call" => return crate::raw_call::run(ctx, gm).await.map(Some),
         "config" => return crate::config_cmd::run(ctx, gm).await,
+        "schema" => return crate::drift_cmd::run(ctx, gm).await,
         "completion" => return crate::completion::run(gm).map(|()| None),
         _ => {}
     }

@@ -20,6 +20,8 @@ pub enum Exit {
     Connection = 6,
     /// The server answered with an error, refused the operation or sent a broken reply.
     Server = 7,
+    /// `schema drift` found that the schema and the server differ.
+    Drift = 8,
 }
 
 /// A failed command: one message line, optionally a hint saying what fixes it.
@@ -133,6 +135,7 @@ mod tests {
             Exit::NotFound,
             Exit::Connection,
             Exit::Server,
+            Exit::Drift,
         ];
         let mut codes: Vec<i32> = all.iter().map(|e| *e as i32).collect();
         codes.sort();

@@ -17,6 +17,13 @@ pub enum Outcome {
     Created(i64, String),
     /// An action succeeded.
     Done(String),
+    /// Rows with the command's own table columns, used unless `--columns` is given (csv, json
+    /// and quiet still see every field).
+    Listing(Value, Vec<&'static str>),
+    /// A report: `text` for table output, `data` for json, csv and quiet.
+    Report(String, Value),
+    /// Text printed as it is in every output format (a DOT or Mermaid graph asked for by name).
+    Text(String),
 }
 
 /// How to print.
@@ -75,6 +82,19 @@ pub fn render(style: &Style, outcome: &Outcome) -> (String, Option<String>) {
         (Outcome::Created(id, _), OutputFormat::Quiet) => out = format!("{id}\n"),
         (Outcome::Created(id, _), OutputFormat::Csv) => out = format!("id\n{id}\n"),
         (Outcome::Created(_, msg), _) => out = format!("✓ {msg}\n"),
+        (Outcome::Text(text), _) => out = text.clone(),
+        (Outcome::Report(text, _), OutputFormat::Table) => out = text.clone(),
+        (Outcome::Report(_, data), _) => return render(style, &Outcome::Value(data.clone(), None)),
+        (Outcome::Listing(v, columns), OutputFormat::Table) if style.columns.is_none() => {
+            let own = Style {
+                columns: Some(columns.iter().map(|c| c.to_string()).collect()),
+                ..style.clone()
+            };
+            return render(&own, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
+        }
+        (Outcome::Listing(v, _), _) => {
+            return render(style, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
+        }
         (Outcome::Value(v, _), OutputFormat::Json) => out = pretty(v),
         (Outcome::Value(v, kind), fmt) => {
             let rows = Rows::of(v, *kind);

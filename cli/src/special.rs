@@ -1,5 +1,7 @@
 //! The few kanboard-cli commands that are more than one call: `me` on its own, `app roles`
-//! (two role lists in one table) and the file downloads (which write the decoded file).
+//! (two role lists in one table), the file downloads (which write the decoded file), and the
+//! portfolio and milestone orchestration commands, which join the plugin's generated commands
+//! in the `portfolios` and `milestones` groups (`create` beside `create-portfolio`).
 
 use crate::app::Ctx;
 use crate::failure::{Exit, Failure};
@@ -37,6 +39,13 @@ fn download(name: &str, ids: &[(&'static str, &'static str)], rpc: &str) -> Comm
     )
 }
 
+const ORCHESTRATION: &str = "\
+kanboard-cli's portfolio and milestone commands (list, show, create, remove, add-project, tasks,
+dependencies, critical-path, migrate, ...) keep portfolios in the local store
+~/.config/kanboard/portfolios.json (the file kanboard-cli uses) or, with --portfolio-backend remote
+(KANBOARD_PORTFOLIO_BACKEND, `portfolio_backend` in the profile), in the server's Portfolio plugin.
+Tasks, links and progress always come from the server.";
+
 /// Adds the special commands to their group.
 pub fn extend(resource: &str, group: Command) -> Command {
     match resource {
@@ -54,6 +63,14 @@ pub fn extend(resource: &str, group: Command) -> Command {
             "downloadTaskFile",
         )),
         "me" => group.about("The logged-in user (needs --auth-mode user); alone, shows the user as `get-me` does"),
+        "portfolios" => group
+            .about("Portfolios: kanboard-cli's commands (local store or server plugin, see --portfolio-backend) and the plugin's methods")
+            .long_about(format!("{ORCHESTRATION}\n\nThe `*-portfolio*` and `get-*` commands call the server's Portfolio plugin directly."))
+            .subcommands(crate::portfolio_cmd::commands()),
+        "milestones" => group
+            .about("Milestones of a portfolio: kanboard-cli's commands (local store or server plugin) and the plugin's methods")
+            .long_about(format!("{ORCHESTRATION}\n\nThe `*-milestone*` and `get-*` commands call the server's Portfolio plugin directly."))
+            .subcommands(crate::milestone_cmd::commands()),
         _ => group,
     }
 }
@@ -74,6 +91,14 @@ pub async fn bare_group(ctx: &Ctx, group: &str) -> Result<Outcome, Failure> {
 
 /// Runs a special command.
 pub async fn run(ctx: &Ctx, resource: &str, sub: &str, m: &ArgMatches) -> Result<Outcome, Failure> {
+    let orchestration = match resource {
+        "portfolios" => crate::portfolio_cmd::run(ctx, sub, m).await,
+        "milestones" => crate::milestone_cmd::run(ctx, sub, m).await,
+        _ => None,
+    };
+    if let Some(done) = orchestration {
+        return done;
+    }
     match (resource, sub) {
         ("application", "roles") => {
             let kb = ctx.client()?;

@@ -1,4 +1,5 @@
-//! Snapshots of help texts: the root, a generated group and method, and kanboard-cli's forms.
+//! Snapshots of help texts: the root, a generated group and method, kanboard-cli's forms, the
+//! portfolio and milestone groups with their orchestration commands, and `schema drift`.
 
 mod common;
 
@@ -37,4 +38,34 @@ fn kanboard_cli_project_access_add_user() {
 #[test]
 fn config() {
     insta::assert_snapshot!(help(&["config", "--help"]));
+}
+
+#[test]
+fn portfolio_group_with_the_orchestration_commands() {
+    insta::assert_snapshot!(help(&["portfolio", "--help"]));
+}
+
+#[test]
+fn milestone_group_with_the_orchestration_commands() {
+    insta::assert_snapshot!(help(&["milestone", "--help"]));
+}
+
+#[test]
+fn portfolio_dependencies() {
+    insta::assert_snapshot!(help(&["portfolio", "dependencies", "--help"]));
+}
+
+#[test]
+fn portfolio_migrate_local_to_remote() {
+    insta::assert_snapshot!(help(&["portfolio", "migrate", "local-to-remote", "--help"]));
+}
+
+#[test]
+fn milestone_add_task() {
+    insta::assert_snapshot!(help(&["milestone", "add-task", "--help"]));
+}
+
+#[test]
+fn schema_drift() {
+    insta::assert_snapshot!(help(&["schema", "drift", "--help"]));
 }

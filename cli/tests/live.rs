@@ -130,3 +130,79 @@ fn config_project_task_round_trip() {
     let (code, _, err) = kb(&["--token", "wrong", "project", "list"]);
     assert_eq!(code, Some(4), "{err}");
 }
+
+#[test]
+fn portfolio_critical_path_as_mermaid_and_no_schema_drift() {
+    let Some((url, token)) = live() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let ok = |args: &[&str]| {
+        let out = common::kanboard(home.path())
+            .args(["--url", &url, "--token", &token])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let id = |args: &[&str]| -> String {
+        let mut all = vec!["-o", "quiet"];
+        all.extend_from_slice(args);
+        ok(&all).trim().to_owned()
+    };
+    let web = unique("cli-live-web");
+    let core = unique("cli-live-core");
+    let (pw, pc) = (
+        id(&["project", "create", &web]),
+        id(&["project", "create", &core]),
+    );
+    let a1 = id(&["task", "create", &pw, "Design"]);
+    let b1 = id(&["task", "create", &pc, "Build"]);
+    let a2 = id(&["task", "create", &pw, "Integrate"]);
+    let b2 = id(&["task", "create", &pc, "Ship"]);
+    let old = id(&["task", "create", &pw, "Old spike"]);
+    ok(&["task", "close", &old]);
+    let link: Value =
+        serde_json::from_str(&ok(&["-o", "json", "link", "get-by-label", "blocks"])).unwrap();
+    let blocks = link["id"].to_string();
+    for (x, y) in [(&a1, &b1), (&b1, &a2), (&a2, &b2), (&old, &b2)] {
+        ok(&["task-link", "create", x, y, &blocks]);
+    }
+    let name = unique("cli-live-portfolio");
+    ok(&["portfolio", "create", &name]);
+    ok(&["portfolio", "add-project", &name, &pw]);
+    ok(&["portfolio", "add-project", &name, &pc]);
+    ok(&[
+        "milestone",
+        "create",
+        &name,
+        "Beta",
+        "--target-date",
+        "2030-01-31",
+    ]);
+    ok(&["milestone", "add-task", &name, "Beta", &a1, "--critical"]);
+    ok(&["milestone", "add-task", &name, "Beta", &old]);
+
+    let mermaid = ok(&["portfolio", "critical-path", &name, "--format", "mermaid"]);
+    let expected = format!(
+        "flowchart LR\n  subgraph p{pw}[\"{web}\"]\n    t{a1}[\"#{a1} Design\"]\n    t{a2}[\"#{a2} Integrate\"]\n  end\n  \
+         subgraph p{pc}[\"{core}\"]\n    t{b1}[\"#{b1} Build\"]\n    t{b2}[\"#{b2} Ship\"]\n  end\n  \
+         t{a1} --> t{b1}\n  t{b1} --> t{a2}\n  t{a2} --> t{b2}\n  linkStyle 0,1,2 stroke:red,stroke-width:3px\n"
+    );
+    assert_eq!(mermaid, expected);
+    let progress = ok(&["milestone", "progress", &name, "Beta"]);
+    assert!(
+        progress.contains("50.0% - Beta (target: 2030-01-31)"),
+        "{progress}"
+    );
+    // The closed blocker's link is resolved: drawn dashed in the whole graph.
+    let graph = ok(&["portfolio", "dependencies", &name, "--format", "mermaid"]);
+    assert!(graph.contains(&format!("  t{old} -.-> t{b2}\n")), "{graph}");
+
+    let drift = ok(&["schema", "drift"]);
+    assert!(drift.lines().nth(1) == Some("no drift"), "{drift}");
+}

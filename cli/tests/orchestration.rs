@@ -1,0 +1,852 @@
+//! The portfolio, milestone and migrate commands: the local store in a temporary HOME, and a
+//! fake Kanboard (tasks, links, metadata, and the Portfolio plugin when asked) on a mock server.
+//! Also `schema drift`'s exit code against a server that has none of the schema's methods.
+
+mod common;
+
+use common::kanboard;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
+
+#[derive(Clone)]
+struct Task {
+    project_id: i64,
+    title: &'static str,
+    active: bool,
+}
+
+#[derive(Default, Clone)]
+struct PluginPortfolio {
+    id: i64,
+    name: String,
+    projects: Vec<i64>,
+    milestones: Vec<PluginMilestone>,
+}
+
+/// (id, name, target date as a timestamp, tasks with their critical flag)
+type PluginMilestone = (i64, String, Value, Vec<(i64, bool)>);
+
+/// A small Kanboard: two projects, five tasks, four blocking links (one from a closed task).
+#[derive(Default)]
+struct Fake {
+    projects: BTreeMap<i64, &'static str>,
+    tasks: BTreeMap<i64, Task>,
+    /// (blocker, blocked)
+    blocks: Vec<(i64, i64)>,
+    plugin: bool,
+    portfolios: Vec<PluginPortfolio>,
+    next_id: i64,
+    /// Every method called, in order.
+    calls: Vec<String>,
+}
+
+impl Fake {
+    fn new(plugin: bool) -> Fake {
+        let t = |project_id, title, active| Task {
+            project_id,
+            title,
+            active,
+        };
+        Fake {
+            projects: BTreeMap::from([(1, "Web"), (2, "Core")]),
+            tasks: BTreeMap::from([
+                (1, t(1, "Design API", true)),
+                (2, t(2, "Build core", true)),
+                (3, t(2, "Ship it", true)),
+                (4, t(1, "Old work", false)),
+                (5, t(1, "Docs", true)),
+            ]),
+            blocks: vec![(1, 2), (2, 3), (4, 3), (3, 5)],
+            plugin,
+            next_id: 100,
+            ..Fake::default()
+        }
+    }
+
+    fn task(&self, id: i64) -> Value {
+        let t = &self.tasks[&id];
+        json!({"id": id.to_string(), "title": t.title, "project_id": t.project_id.to_string(),
+               "is_active": if t.active { "1" } else { "0" }, "owner_id": "0", "column_id": "1",
+               "date_due": "0", "priority": "0", "tags": []})
+    }
+
+    fn links(&self, id: i64) -> Value {
+        let mut out = Vec::new();
+        for (k, &(a, b)) in self.blocks.iter().enumerate() {
+            let (other, label) = match (a == id, b == id) {
+                (true, _) => (b, "blocks"),
+                (_, true) => (a, "is blocked by"),
+                _ => continue,
+            };
+            let o = &self.tasks[&other];
+            out.push(
+                json!({"id": (k + 1).to_string(), "task_id": other.to_string(), "label": label,
+                "title": o.title, "project_id": o.project_id.to_string(),
+                "project_name": self.projects[&o.project_id],
+                "is_active": if o.active { "1" } else { "0" }}),
+            );
+        }
+        Value::Array(out)
+    }
+
+    fn portfolio_row(p: &PluginPortfolio) -> Value {
+        json!({"id": p.id, "name": p.name, "description": "", "owner_id": 0, "is_active": 1})
+    }
+
+    fn call(&mut self, method: &str, p: &Value) -> Result<Value, (i64, &'static str)> {
+        self.calls.push(method.to_owned());
+        let int = |k: &str| p[k].as_i64().unwrap_or(0);
+        if !self.plugin && (method.contains("ortfolio") || method.contains("ilestone")) {
+            return Err((-32601, "Method not found"));
+        }
+        Ok(match method {
+            "getAllTasks" => {
+                let active = p["status_id"].as_i64().unwrap_or(1) == 1;
+                let ids: Vec<i64> = self
+                    .tasks
+                    .iter()
+                    .filter(|(_, t)| t.project_id == int("project_id") && t.active == active)
+                    .map(|(id, _)| *id)
+                    .collect();
+                ids.into_iter().map(|id| self.task(id)).collect()
+            }
+            "getTask" => match self.tasks.contains_key(&int("task_id")) {
+                true => self.task(int("task_id")),
+                false => Value::Null,
+            },
+            "getAllTaskLinks" => self.links(int("task_id")),
+            "getProjectById" => match self.projects.get(&int("project_id")) {
+                Some(n) => json!({"id": int("project_id"), "name": n}),
+                None => Value::Null,
+            },
+            "getAllPortfolios" => self.portfolios.iter().map(Self::portfolio_row).collect(),
+            "getPortfolioByName" => match self.portfolios.iter().find(|x| x.name == p["name"]) {
+                Some(x) => Self::portfolio_row(x),
+                None => Value::Null,
+            },
+            "createPortfolio" => {
+                self.next_id += 1;
+                self.portfolios.push(PluginPortfolio {
+                    id: self.next_id,
+                    name: p["name"].as_str().unwrap_or_default().into(),
+                    ..PluginPortfolio::default()
+                });
+                json!(true)
+            }
+            "addProjectToPortfolio" => {
+                let pid = int("project_id");
+                if let Some(x) = self
+                    .portfolios
+                    .iter_mut()
+                    .find(|x| x.id == int("portfolio_id"))
+                {
+                    x.projects.push(pid);
+                }
+                json!(false) // plugin 1.17.0 answers false even on success
+            }
+            "getPortfolioProjects" => {
+                let x = self.portfolios.iter().find(|x| x.id == int("portfolio_id"));
+                x.map(|x| x.projects.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|id| json!({"id": id, "name": self.projects[id]}))
+                    .collect()
+            }
+            "getPortfolioMilestones" => {
+                let x = self.portfolios.iter().find(|x| x.id == int("portfolio_id"));
+                x.map(|x| {
+                    x.milestones
+                        .iter()
+                        .map(|(id, name, target, _)| {
+                            json!({"id": id, "portfolio_id": x.id, "name": name, "description": "",
+                                   "target_date": target, "status": 1, "color_id": "blue", "owner_id": 0})
+                        })
+                        .collect()
+                })
+                .unwrap_or(json!([]))
+            }
+            "createMilestone" => {
+                self.next_id += 1;
+                let id = self.next_id;
+                if let Some(x) = self
+                    .portfolios
+                    .iter_mut()
+                    .find(|x| x.id == int("portfolio_id"))
+                {
+                    // The plugin keeps a day, at 00:00 UTC.
+                    let target = match p["target_date"].as_str() {
+                        Some(d) => json!(
+                            d.parse::<jiff::civil::Date>()
+                                .unwrap()
+                                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                                .unwrap()
+                                .timestamp()
+                                .as_second()
+                        ),
+                        None => Value::Null,
+                    };
+                    x.milestones.push((
+                        id,
+                        p["name"].as_str().unwrap_or_default().into(),
+                        target,
+                        vec![],
+                    ));
+                }
+                json!(true)
+            }
+            "getMilestoneTasks" => {
+                let tasks = self
+                    .portfolios
+                    .iter()
+                    .flat_map(|x| &x.milestones)
+                    .find(|m| m.0 == int("milestone_id"))
+                    .map(|m| m.3.clone())
+                    .unwrap_or_default();
+                tasks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (t, c))| {
+                        json!({"id": t, "title": self.tasks[t].title, "project_id": self.tasks[t].project_id,
+                               "position": i + 1, "is_critical": i64::from(*c), "is_active": 1})
+                    })
+                    .collect()
+            }
+            "addTaskToMilestone" => {
+                let critical = p["is_critical"] == json!(true) || p["is_critical"] == json!(1);
+                let tid = int("task_id");
+                if let Some(m) = self
+                    .portfolios
+                    .iter_mut()
+                    .flat_map(|x| x.milestones.iter_mut())
+                    .find(|m| m.0 == int("milestone_id"))
+                {
+                    m.3.push((tid, critical));
+                }
+                json!(false)
+            }
+            other => panic!("the fake Kanboard has no {other}"),
+        })
+    }
+}
+
+#[derive(Clone)]
+struct Serve(Arc<Mutex<Fake>>);
+
+impl Respond for Serve {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        let calls = body
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![body.clone()]);
+        let mut kb = self.0.lock().unwrap();
+        let replies: Vec<Value> = calls
+            .iter()
+            .map(|c| match kb.call(c["method"].as_str().unwrap(), &c["params"]) {
+                Ok(r) => json!({"jsonrpc": "2.0", "result": r, "id": c["id"]}),
+                Err((code, msg)) => {
+                    json!({"jsonrpc": "2.0", "error": {"code": code, "message": msg}, "id": c["id"]})
+                }
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(if body.is_array() {
+            Value::Array(replies)
+        } else {
+            replies[0].clone()
+        })
+    }
+}
+
+async fn serve(fake: Fake) -> (MockServer, Arc<Mutex<Fake>>) {
+    let state = Arc::new(Mutex::new(fake));
+    let server = MockServer::start().await;
+    Mock::given(matchers::method("POST"))
+        .respond_with(Serve(state.clone()))
+        .mount(&server)
+        .await;
+    (server, state)
+}
+
+struct Run {
+    code: Option<i32>,
+    out: String,
+    err: String,
+}
+
+fn run(home: &Path, url: Option<&str>, args: &[&str]) -> Run {
+    let mut cmd = kanboard(home);
+    if let Some(u) = url {
+        cmd.args(["--url", u, "--token", "t0ken"]);
+    }
+    let o = cmd.args(args).output().unwrap();
+    Run {
+        code: o.status.code(),
+        out: String::from_utf8(o.stdout).unwrap(),
+        err: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+fn ok(home: &Path, url: Option<&str>, args: &[&str]) -> String {
+    let r = run(home, url, args);
+    assert_eq!(r.code, Some(0), "{args:?}: {}", r.err);
+    r.out
+}
+
+fn store(home: &Path) -> Value {
+    let text = std::fs::read_to_string(home.join(".config/kanboard/portfolios.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The portfolio `launch` of both projects, milestone Beta with tasks 1 (critical), 2 and 4.
+fn build_portfolio(home: &Path, url: Option<&str>) {
+    ok(
+        home,
+        url,
+        &["portfolio", "create", "launch", "-d", "Q3 launch"],
+    );
+    ok(home, url, &["portfolio", "add-project", "launch", "1"]);
+    ok(home, url, &["portfolio", "add-project", "launch", "2"]);
+    ok(
+        home,
+        url,
+        &[
+            "milestone",
+            "create",
+            "launch",
+            "Beta",
+            "--target-date",
+            "2026-06-30",
+        ],
+    );
+    let out = ok(
+        home,
+        url,
+        &["milestone", "add-task", "launch", "Beta", "1", "--critical"],
+    );
+    assert_eq!(out, "✓ Task #1 (critical) added to milestone 'Beta'.\n");
+    ok(home, url, &["milestone", "add-task", "launch", "Beta", "2"]);
+    ok(home, url, &["milestone", "add-task", "launch", "Beta", "4"]);
+}
+
+#[test]
+fn local_store_commands_without_a_server() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    build_portfolio(h, None);
+    let s = store(h);
+    assert_eq!(s["version"], 1);
+    let p = &s["portfolios"][0];
+    assert_eq!(
+        (&p["name"], &p["description"], &p["project_ids"]),
+        (&json!("launch"), &json!("Q3 launch"), &json!([1, 2]))
+    );
+    let m = &p["milestones"][0];
+    assert_eq!(m["target_date"], "2026-06-30T00:00:00");
+    assert_eq!(m["task_ids"], json!([1, 2, 4]));
+    assert_eq!(m["critical_task_ids"], json!([1]));
+
+    let listed = ok(h, None, &["portfolio", "list"]);
+    assert!(
+        listed.contains("launch") && listed.contains("Q3 launch"),
+        "{listed}"
+    );
+    let csv = ok(h, None, &["-o", "csv", "milestone", "list", "launch"]);
+    assert!(
+        csv.starts_with("name,target_date,task_count,critical_count"),
+        "{csv}"
+    );
+    assert!(csv.contains("Beta,2026-06-30,3,1,"), "{csv}");
+    assert_eq!(ok(h, None, &["-o", "quiet", "portfolio", "list"]), "");
+
+    // Without a server, show tells so and prints what the store holds.
+    let r = run(h, None, &["portfolio", "show", "launch"]);
+    assert_eq!(r.code, Some(0));
+    assert!(r.out.contains("Portfolio: launch") && r.out.contains("Projects: 2  |  Milestones: 1"));
+    assert!(r.err.contains("no Kanboard configured"), "{}", r.err);
+
+    // Names are unique; a bad date and a missing portfolio are named.
+    let r = run(h, None, &["portfolio", "create", "launch"]);
+    assert_eq!(r.code, Some(1));
+    common::one_error_line(r.err.as_bytes());
+    let r = run(
+        h,
+        None,
+        &[
+            "milestone",
+            "create",
+            "launch",
+            "GA",
+            "--target-date",
+            "30/06/2026",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.err);
+    let r = run(h, None, &["milestone", "list", "nope"]);
+    assert_eq!(r.code, Some(5));
+    assert!(r.err.contains("portfolio \"nope\" not found"), "{}", r.err);
+    // Progress needs the server: a configuration error naming the URL setting.
+    let r = run(h, None, &["milestone", "progress", "launch"]);
+    assert_eq!(r.code, Some(3));
+    assert!(r.err.contains("KANBOARD_URL"), "{}", r.err);
+}
+
+#[test]
+fn removals_ask_unless_yes() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    build_portfolio(h, None);
+    let before = store(h);
+    for args in [
+        &["portfolio", "remove", "launch"][..],
+        &["portfolio", "remove-project", "launch", "2"],
+        &["milestone", "remove", "launch", "Beta"],
+        &["milestone", "remove-task", "launch", "Beta", "2"],
+    ] {
+        // No answer on a closed standard input: a usage error, nothing removed.
+        let r = run(h, None, args);
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.err);
+        assert!(r.err.contains("--yes"), "{}", r.err);
+        // "n": declined.
+        let o = kanboard(h).args(args).write_stdin("n\n").output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(store(h), before, "{args:?} changed the store");
+    }
+    ok(
+        h,
+        None,
+        &["milestone", "remove-task", "launch", "Beta", "2", "--yes"],
+    );
+    assert_eq!(
+        store(h)["portfolios"][0]["milestones"][0]["task_ids"],
+        json!([1, 4])
+    );
+    let o = kanboard(h)
+        .args(["portfolio", "remove-project", "launch", "2"])
+        .write_stdin("y\n")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(store(h)["portfolios"][0]["project_ids"], json!([1]));
+    ok(h, None, &["milestone", "remove", "launch", "Beta", "--yes"]);
+    let out = ok(h, None, &["portfolio", "remove", "launch", "--yes"]);
+    assert_eq!(out, "✓ Portfolio 'launch' removed.\n");
+    assert_eq!(store(h)["portfolios"], json!([]));
+    let r = run(h, None, &["portfolio", "remove", "launch", "--yes"]);
+    assert_eq!(r.code, Some(5), "{}", r.err);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn analysis_against_the_servers_links() {
+    let (server, state) = serve(Fake::new(false)).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let u = Some(url.as_str());
+    build_portfolio(h, u);
+    // With a server, a project or task it lacks is refused.
+    let r = run(h, u, &["portfolio", "add-project", "launch", "9"]);
+    assert_eq!(r.code, Some(5), "{}", r.err);
+    let r = run(h, u, &["milestone", "add-task", "launch", "Beta", "99"]);
+    assert_eq!(r.code, Some(5), "{}", r.err);
+
+    // The open tasks 1 → 2 → 3 → 5 form the longest chain; 4 (closed) → 3 is resolved.
+    let path: Value = serde_json::from_str(&ok(
+        h,
+        u,
+        &["-o", "json", "portfolio", "critical-path", "launch"],
+    ))
+    .unwrap();
+    let ids: Vec<i64> = path
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 5]);
+    assert_eq!(path[0]["project_name"], "Web");
+    let text = ok(h, u, &["portfolio", "critical-path", "launch"]);
+    // A plain chain: no task holds more of it than another, so no bottleneck is named.
+    assert_eq!(
+        text,
+        "Critical Path:\n   1. ● #1 Design API\n   2. ● #2 Build core\n   3. ● #3 Ship it\n   4. ● #5 Docs\n"
+    );
+    let mermaid = ok(
+        h,
+        u,
+        &[
+            "portfolio",
+            "critical-path",
+            "launch",
+            "--format",
+            "mermaid",
+        ],
+    );
+    assert_eq!(
+        mermaid,
+        "flowchart LR\n  subgraph p1[\"Web\"]\n    t1[\"#1 Design API\"]\n    t5[\"#5 Docs\"]\n  end\n  \
+         subgraph p2[\"Core\"]\n    t2[\"#2 Build core\"]\n    t3[\"#3 Ship it\"]\n  end\n  \
+         t1 --> t2\n  t2 --> t3\n  t3 --> t5\n  linkStyle 0,1,2 stroke:red,stroke-width:3px\n"
+    );
+    let dot = ok(
+        h,
+        u,
+        &["portfolio", "critical-path", "launch", "--format", "dot"],
+    );
+    assert!(dot.starts_with("digraph dependencies {"), "{dot}");
+    assert!(dot.contains("t2 -> t3 [color=red, penwidth=2.5];"), "{dot}");
+    assert!(!dot.contains("t4"), "only the chain: {dot}");
+
+    // Dependencies: every link once, as blocker → blocked, in each format.
+    let graph: Value = serde_json::from_str(&ok(
+        h,
+        u,
+        &["portfolio", "dependencies", "launch", "--format", "json"],
+    ))
+    .unwrap();
+    let mut edges: Vec<(i64, i64, bool)> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["task_id"].as_i64().unwrap(),
+                e["opposite_task_id"].as_i64().unwrap(),
+                e["is_resolved"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    edges.sort();
+    assert_eq!(
+        edges,
+        [(1, 2, false), (2, 3, false), (3, 5, false), (4, 3, true)]
+    );
+    assert_eq!(graph["critical_path"], json!([1, 2, 3, 5]));
+    let cross: Value = serde_json::from_str(&ok(
+        h,
+        u,
+        &[
+            "-o",
+            "json",
+            "portfolio",
+            "dependencies",
+            "launch",
+            "--cross-project-only",
+        ],
+    ))
+    .unwrap();
+    assert!(
+        cross
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["is_cross_project"] == true)
+    );
+    assert_eq!(cross.as_array().unwrap().len(), 3);
+    let mm = ok(
+        h,
+        u,
+        &["portfolio", "dependencies", "launch", "--format", "mermaid"],
+    );
+    assert!(
+        mm.contains("  t4 -.-> t3\n") && mm.contains("class t4 closed"),
+        "{mm}"
+    );
+    let dot = ok(
+        h,
+        u,
+        &["portfolio", "dependencies", "launch", "--format", "dot"],
+    );
+    assert!(
+        dot.contains("t4 -> t3 [style=dashed, color=blue];"),
+        "{dot}"
+    );
+    let text = ok(h, u, &["portfolio", "dependencies", "launch"]);
+    assert!(text.contains("=== Core ===\n  ● #2 Build core\n    → blocks #3 Ship it\n    ← blocked by #1 Design API\n"), "{text}");
+    let csv = ok(h, u, &["-o", "csv", "portfolio", "blocked", "launch"]);
+    assert!(
+        csv.contains("\n2,Build core,Core,#1 Design API,Web,1,true\n"),
+        "{csv}"
+    );
+    let quiet = ok(
+        h,
+        u,
+        &["-o", "quiet", "portfolio", "critical-path", "launch"],
+    );
+    assert_eq!(quiet, "1\n2\n3\n5\n");
+
+    // Progress: Beta holds 1, 2 (open) and 4 (closed); 2 is held by the open task 1.
+    let p: Value = serde_json::from_str(&ok(
+        h,
+        u,
+        &["-o", "json", "milestone", "progress", "launch", "Beta"],
+    ))
+    .unwrap();
+    assert_eq!(
+        (p["total"].as_i64(), p["completed"].as_i64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(p["blocked_task_ids"], json!([2]));
+    let bars = ok(h, u, &["milestone", "progress", "launch"]);
+    assert!(
+        bars.contains("[███████░░░░░░░░░░░░░] 33.3% - Beta (target: 2026-06-30)"),
+        "{bars}"
+    );
+    let show = ok(h, u, &["portfolio", "show", "launch"]);
+    assert!(
+        show.contains("Projects: 2  |  Milestones: 1  |  Tasks: 4  |  Blocked: 3"),
+        "{show}"
+    );
+    let tasks = ok(
+        h,
+        u,
+        &[
+            "-o",
+            "csv",
+            "--columns",
+            "id,project_name",
+            "portfolio",
+            "tasks",
+            "launch",
+            "--project",
+            "2",
+        ],
+    );
+    assert_eq!(tasks, "id,project_name\n2,Core\n3,Core\n");
+    let closed = ok(
+        h,
+        u,
+        &[
+            "-o",
+            "quiet",
+            "portfolio",
+            "tasks",
+            "launch",
+            "--status",
+            "closed",
+        ],
+    );
+    assert_eq!(closed, "4\n");
+
+    // Everything went out as batches: far fewer requests than calls.
+    let requests = server.received_requests().await.unwrap().len();
+    let calls = state.lock().unwrap().calls.len();
+    assert!(requests < calls, "{requests} requests for {calls} calls");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_dry_run_writes_nothing_then_the_real_run_copies_everything() {
+    let (server, state) = serve(Fake::new(true)).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    build_portfolio(h, None);
+    let u = Some(url.as_str());
+    let before = state.lock().unwrap().calls.len();
+
+    let out = ok(
+        h,
+        u,
+        &[
+            "portfolio",
+            "migrate",
+            "local-to-remote",
+            "launch",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        out.starts_with(
+            "[dry-run] Creating portfolio 'launch'...\n[dry-run]   Adding project #1...\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("[dry-run]     Adding task #1 (critical) to milestone 'Beta'...\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("created_at and updated_at are set by the server"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\n[dry-run] Migrated 1 portfolio (0 failed).\n"),
+        "{out}"
+    );
+    let sent: Vec<String> = state.lock().unwrap().calls[before..].to_vec();
+    assert!(
+        sent.iter().all(|m| m.starts_with("get")),
+        "a dry run only reads: {sent:?}"
+    );
+    assert!(state.lock().unwrap().portfolios.is_empty());
+
+    let json_plan: Value = serde_json::from_str(&ok(
+        h,
+        u,
+        &[
+            "-o",
+            "json",
+            "portfolio",
+            "migrate",
+            "local-to-remote",
+            "--all",
+            "--dry-run",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(json_plan[0]["status"], "planned");
+
+    // The real run: the plugin gets the portfolio, its projects, milestone and tasks.
+    let out = ok(h, u, &["portfolio", "migrate", "local-to-remote", "launch"]);
+    assert!(
+        out.contains("Portfolio 'launch' migrated successfully."),
+        "{out}"
+    );
+    {
+        let kb = state.lock().unwrap();
+        let p = &kb.portfolios[0];
+        assert_eq!(
+            (p.name.as_str(), p.projects.clone()),
+            ("launch", vec![1, 2])
+        );
+        assert_eq!(p.milestones[0].1, "Beta");
+        assert_eq!(p.milestones[0].3, vec![(1, true), (2, false), (4, false)]);
+    }
+    // Again: a conflict, by default a failure; skipped when asked.
+    let r = run(h, u, &["portfolio", "migrate", "local-to-remote", "launch"]);
+    assert_eq!(r.code, Some(1), "{}", r.err);
+    assert!(r.err.contains("already exists on the server"), "{}", r.err);
+    let out = ok(
+        h,
+        u,
+        &[
+            "portfolio",
+            "migrate",
+            "local-to-remote",
+            "launch",
+            "--on-conflict",
+            "skip",
+        ],
+    );
+    assert!(
+        out.contains("already exists on the server — skipping."),
+        "{out}"
+    );
+    // Overwrite asks first.
+    let r = run(
+        h,
+        u,
+        &[
+            "portfolio",
+            "migrate",
+            "local-to-remote",
+            "launch",
+            "--on-conflict",
+            "overwrite",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.err);
+
+    // Both sides now agree, and the status counts them.
+    let diff = ok(
+        h,
+        u,
+        &["-o", "csv", "portfolio", "migrate", "diff", "launch"],
+    );
+    assert!(diff.lines().skip(1).all(|l| l.ends_with(",both")), "{diff}");
+    let status: Value =
+        serde_json::from_str(&ok(h, u, &["-o", "json", "portfolio", "migrate", "status"])).unwrap();
+    assert_eq!(status["local"]["counts"]["task_assignments"], 3);
+    assert_eq!(status["remote"]["counts"]["task_assignments"], 3);
+
+    // Remote to local into an empty store, dry run first: the store is not touched.
+    std::fs::remove_file(h.join(".config/kanboard/portfolios.json")).unwrap();
+    let out = ok(
+        h,
+        u,
+        &[
+            "portfolio",
+            "migrate",
+            "remote-to-local",
+            "--all",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        out.contains("[dry-run] Creating portfolio 'launch'..."),
+        "{out}"
+    );
+    assert!(!h.join(".config/kanboard/portfolios.json").exists());
+    ok(h, u, &["portfolio", "migrate", "remote-to-local", "launch"]);
+    let m = &store(h)["portfolios"][0]["milestones"][0];
+    assert_eq!(
+        (&m["task_ids"], &m["critical_task_ids"]),
+        (&json!([1, 2, 4]), &json!([1]))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_without_the_plugin_is_named() {
+    let (server, _) = serve(Fake::new(false)).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let r = run(
+        home.path(),
+        Some(&url),
+        &["--portfolio-backend", "remote", "portfolio", "list"],
+    );
+    assert_eq!(r.code, Some(7), "{}", r.err);
+    common::one_error_line(r.err.as_bytes());
+    assert!(
+        r.err.contains("does not have the Portfolio plugin"),
+        "{}",
+        r.err
+    );
+    let out = ok(home.path(), Some(&url), &["portfolio", "migrate", "status"]);
+    assert!(out.contains("Plugin detected  : No"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_drift_exits_8_when_the_server_differs() {
+    // A server that knows no method at all: every schema method is missing there.
+    let server = MockServer::start().await;
+    Mock::given(matchers::method("POST"))
+        .respond_with(|req: &Request| {
+            let body: Value = serde_json::from_slice(&req.body).unwrap();
+            let reply = |c: &Value| {
+                json!({"jsonrpc": "2.0", "id": c["id"],
+                "error": {"code": -32601, "message": "Method not found"}})
+            };
+            ResponseTemplate::new(200).set_body_json(match body.as_array() {
+                Some(calls) => calls.iter().map(reply).collect(),
+                None => reply(&body),
+            })
+        })
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let r = run(
+        home.path(),
+        Some(&common::url(&server)),
+        &["schema", "drift"],
+    );
+    assert_eq!(r.code, Some(8), "{}", r.err);
+    assert!(r.out.contains("differences:"), "{}", r.out);
+    assert!(
+        r.out
+            .contains("getTask: in the schema, missing on the server"),
+        "{}",
+        r.out
+    );
+    common::one_error_line(r.err.as_bytes());
+    let r = run(
+        home.path(),
+        Some(&common::url(&server)),
+        &["-o", "json", "schema", "drift"],
+    );
+    assert_eq!(r.code, Some(8));
+    let v: Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v["clean"], false);
+}
