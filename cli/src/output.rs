@@ -237,6 +237,8 @@ impl Rows {
         }
     }
 
+    /// What names a record in quiet output: its id, else its key, else its name (portfolios
+    /// and milestones are known by name).
     fn quiet(&self) -> String {
         let mut out = String::new();
         let mut line = |s: &str| {
@@ -249,10 +251,10 @@ impl Rows {
             Rows::Scalars(v) => v.iter().for_each(|s| line(s)),
             Rows::Records(rows) => rows
                 .iter()
-                .filter_map(|r| r.get("id").or_else(|| r.get("key")))
+                .filter_map(identity)
                 .for_each(|v| line(&cell(v))),
             Rows::Record(r) => {
-                if let Some(id) = r.get("id") {
+                if let Some(id) = identity(r) {
                     line(&cell(id))
                 }
             }
@@ -419,6 +421,13 @@ fn csv_field(s: &str) -> String {
     } else {
         s.to_owned()
     }
+}
+
+/// The field that names a record in quiet output.
+fn identity(r: &Map<String, Value>) -> Option<&Value> {
+    r.get("id")
+        .or_else(|| r.get("key"))
+        .or_else(|| r.get("name"))
 }
 
 #[cfg(test)]

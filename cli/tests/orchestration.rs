@@ -359,7 +359,8 @@ fn local_store_commands_without_a_server() {
         "{csv}"
     );
     assert!(csv.contains("Beta,2026-06-30,3,1,"), "{csv}");
-    assert_eq!(ok(h, None, &["-o", "quiet", "portfolio", "list"]), "");
+    // Quiet output names portfolios, which have no id.
+    assert_eq!(ok(h, None, &["-o", "quiet", "portfolio", "list"]), "launch\n");
 
     // Without a server, show tells so and prints what the store holds.
     let r = run(h, None, &["portfolio", "show", "launch"]);
