@@ -11,7 +11,7 @@
 //! 3. `count(params) > declared` → -32602 "Too many arguments";
 //! 4. positional params (keys 0, 1, 2…) are passed as they are; named params are bound by
 //!    walking the declared parameters in order: present → its value, absent with a default →
-//!    the default, absent without one → -32602 "Missing argument: <name>".
+//!    the default, absent without one → -32602 "Missing argument: NAME".
 //!
 //! An unknown method is -32601 before any of this.
 //!
