@@ -2,7 +2,9 @@
 //!
 //! The API surface (models, resources, one request builder per method, the descriptor table)
 //! is generated at build time from `schema/kanboard.yaml`; this crate's hand-written code is
-//! the transport, the loose-type decoding, the error mapping and the configuration.
+//! the transport, the loose-type decoding, the error mapping and the configuration
+//! ([`config`]), plus [`orchestration`] (portfolios, milestones, dependencies, critical path)
+//! and [`drift`] (does the schema match a server?) on top of the typed client.
 //!
 //! ```no_run
 //! # async fn example() -> kanboard::Result<()> {
