@@ -360,7 +360,10 @@ fn local_store_commands_without_a_server() {
     );
     assert!(csv.contains("Beta,2026-06-30,3,1,"), "{csv}");
     // Quiet output names portfolios, which have no id.
-    assert_eq!(ok(h, None, &["-o", "quiet", "portfolio", "list"]), "launch\n");
+    assert_eq!(
+        ok(h, None, &["-o", "quiet", "portfolio", "list"]),
+        "launch\n"
+    );
 
     // Without a server, show tells so and prints what the store holds.
     let r = run(h, None, &["portfolio", "show", "launch"]);
