@@ -264,7 +264,7 @@ impl ClientBuilder {
         if user.contains(':') {
             return Err(cfg("username", "must not contain `:`".into()));
         }
-        let auth_header = match self.auth_header.filter(|h| !h.is_empty()) {
+        let header_name = match self.auth_header.filter(|h| !h.is_empty()) {
             Some(h) => Some(
                 reqwest::header::HeaderName::from_bytes(h.as_bytes()).map_err(|e| {
                     cfg(
@@ -275,6 +275,7 @@ impl ClientBuilder {
             ),
             None => None,
         };
+        let credentials = credentials_header(header_name, user, secret)?;
         let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
@@ -311,7 +312,7 @@ impl ClientBuilder {
                 http,
                 url,
                 auth,
-                auth_header,
+                credentials,
                 timeout: self.timeout,
                 retry: self.retry,
                 next_id: AtomicU64::new(1),
@@ -320,11 +321,34 @@ impl ClientBuilder {
     }
 }
 
+/// The credentials header: HTTP Basic in `Authorization` unless the server reads them from a
+/// custom header (`API_AUTHENTICATION_HEADER`), which takes `base64(user:secret)` alone.
+fn credentials_header(
+    custom: Option<reqwest::header::HeaderName>,
+    user: &str,
+    secret: &str,
+) -> Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue)> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
+    let (name, text) = match custom {
+        Some(name) => (name, encoded),
+        None => (reqwest::header::AUTHORIZATION, format!("Basic {encoded}")),
+    };
+    // base64 is always a valid header value.
+    let mut value = reqwest::header::HeaderValue::from_str(&text).map_err(|e| Error::Config {
+        field: "auth".into(),
+        message: e.to_string(),
+    })?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
 struct Inner {
     http: reqwest::Client,
     url: reqwest::Url,
     auth: Auth,
-    auth_header: Option<reqwest::header::HeaderName>,
+    /// The header that carries the credentials, built once: `Authorization: Basic …`, or the
+    /// server's custom header with `base64(user:secret)`. Marked sensitive.
+    credentials: (reqwest::header::HeaderName, reqwest::header::HeaderValue),
     timeout: Duration,
     retry: Option<RetryPolicy>,
     next_id: AtomicU64,
@@ -349,7 +373,7 @@ impl fmt::Debug for KanboardClient {
         f.debug_struct("KanboardClient")
             .field("url", &self.inner.url.as_str())
             .field("auth", &self.inner.auth)
-            .field("auth_header", &self.inner.auth_header)
+            .field("auth_header", &self.inner.credentials.0)
             .field("timeout", &self.inner.timeout)
             .finish()
     }
@@ -498,22 +522,8 @@ impl KanboardClient {
             .post(inner.url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
-        let (user, secret) = inner.auth.credentials();
-        req = match &inner.auth_header {
-            Some(name) => {
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
-                let mut value = reqwest::header::HeaderValue::from_str(&encoded).map_err(|e| {
-                    Error::Config {
-                        field: "auth".into(),
-                        message: e.to_string(),
-                    }
-                })?;
-                value.set_sensitive(true);
-                req.header(name.clone(), value)
-            }
-            None => req.basic_auth(user, Some(secret)),
-        };
+        let (name, value) = &inner.credentials;
+        req = req.header(name.clone(), value.clone());
         let connection = |source| Error::Connection {
             url: inner.url.to_string(),
             source,
