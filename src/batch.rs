@@ -225,13 +225,18 @@ pub struct BatchResults {
 }
 
 impl BatchResults {
-    /// The typed result of one call. Each slot can be taken once (the slot is consumed).
+    /// The typed result of one call. Each slot can be taken once (the slot is consumed); a slot
+    /// of another batch whose place here is empty or taken is an error, not a panic.
     pub fn take<T: BatchOutput>(&mut self, slot: Slot<T>) -> Result<T> {
-        let reply = self
-            .replies
-            .get_mut(slot.index)
-            .and_then(Option::take)
-            .expect("a slot belongs to the batch that issued it and is taken once");
+        let Some(reply) = self.replies.get_mut(slot.index).and_then(Option::take) else {
+            return Err(Error::Input {
+                method: "batch".into(),
+                message: format!(
+                    "slot {} was not issued by this batch, or was already taken",
+                    slot.index
+                ),
+            });
+        };
         let (desc, ident) = &self.calls[slot.index];
         T::finish(*desc, ident, reply?)
     }

@@ -484,6 +484,23 @@ async fn batch_results_in_order_each_its_own_result() {
 }
 
 #[tokio::test]
+async fn a_slot_of_another_batch_is_an_error_not_a_panic() {
+    let (_s, kb) = server_with(json!("1.2.53")).await;
+    let mut first = kb.batch();
+    let _a = first.add(kb.application().get_version()).unwrap();
+    let _b = first.add(kb.application().get_version()).unwrap();
+    let third = first.add(kb.application().get_version()).unwrap();
+    let mut small = kb.batch();
+    let _only = small.add(kb.application().get_version()).unwrap();
+    let mut results = small.send().await.unwrap();
+    let e = results.take(third).unwrap_err();
+    assert!(
+        matches!(&e, Error::Input { message, .. } if message.contains("not issued by this batch")),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
 async fn batch_refused_as_a_whole() {
     let body = r#"{"jsonrpc":"2.0","error":{"code":403,"message":"Forbidden"},"id":null}"#;
     let (_s, kb) = server_raw(403, body, "application/json").await;
