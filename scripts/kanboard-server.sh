@@ -41,8 +41,12 @@ die() { echo "kanboard-server: $*" >&2; exit 1; }
 
 usage() {
     cat >&2 <<'USAGE'
-usage: kanboard-server.sh start [--nginx] [--workers N]
+usage: kanboard-server.sh start [--db sqlite|postgres|mariadb] [--nginx] [--workers N]
        kanboard-server.sh stop STATE_DIR
+  --db       database Kanboard runs on (default sqlite). postgres / mariadb: a private server
+             in the state dir on a free 127.0.0.1 port (scripts/install-databases.sh installs it)
+  --nginx    nginx + php-fpm (HTTP keep-alive) instead of php -S (scripts/install-nginx.sh)
+  --workers  php -S workers, or the php-fpm pool size with --nginx (default 4)
 USAGE
     exit 2
 }
@@ -58,9 +62,11 @@ PY
 }
 
 # Prints the getVersion result (e.g. 1.2.53) or nothing.
+# $3: seconds the call may take (default 3). The first call creates Kanboard's tables, which
+# takes seconds on PostgreSQL/MariaDB: cutting it short would let the next call race it.
 get_version() {
-    local url="$1" token="$2"
-    curl -s --max-time 3 -u "jsonrpc:$token" \
+    local url="$1" token="$2" max="${3:-3}"
+    curl -s --max-time "$max" -u "jsonrpc:$token" \
         -H 'Content-Type: application/json' \
         -d '{"jsonrpc":"2.0","method":"getVersion","id":1}' "$url" 2>/dev/null \
         | sed -n 's/.*"result":"\([^"]*\)".*/\1/p' || true
@@ -278,17 +284,238 @@ cmd_run_nginx() {
     kill -TERM 0
 }
 
+# ---------------------------------------------------------------------------------------------
+# --db postgres | mariadb: a private database server per Kanboard instance, inside the state dir,
+# listening on 127.0.0.1 only (plus a unix socket in the state dir for the setup commands).
+
+DB_NAME=kanboard
+DB_USER=kanboard
+DB_PASSWORD=kanboard-test-password
+
+# Newest /usr/lib/postgresql/N/bin holding initdb, pg_ctl and postgres (Debian keeps them off
+# PATH), or $PG_BINDIR, or the directory of an initdb on PATH.
+find_pg_bindir() {
+    local d
+    if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return 0; fi
+    for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k4,4nr); do
+        if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ]; then
+            echo "$d"; return 0
+        fi
+    done
+    d="$(command -v initdb 2>/dev/null)" || return 1
+    d="$(dirname "$(readlink -f "$d")")"
+    [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ] || return 1
+    echo "$d"
+}
+
+# PostgreSQL refuses to run as root: as root, its commands run as $PG_USER (default: the
+# `postgres` system user if there is one, else `nobody`), who owns STATE/pgsql/.
+pg_run_user() {
+    if [ "$(id -u)" -ne 0 ]; then id -un; return; fi
+    if [ -n "${PG_USER:-}" ]; then echo "$PG_USER"
+    elif id postgres >/dev/null 2>&1; then echo postgres
+    else echo nobody; fi
+}
+
+# Runs "$@" as user $1 (as is if that is us), from / so that a caller's cwd that user can't
+# read does not matter.
+run_as() {
+    local user="$1"; shift
+    if [ "$user" = "$(id -un)" ]; then
+        (cd / && "$@")
+    else
+        (cd / && runuser -u "$user" -- "$@")
+    fi
+}
+
+# The database name of process $1's command line holds $2 (the state dir's unique name).
+pid_has_marker() {
+    local pid="$1" marker="$2" cmdline
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    cmdline="$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null || true)"
+    [[ "$cmdline" == *"$marker"* ]]
+}
+
+# TERM, then KILL after $3 tenths of a second, process $1 if its command line holds marker $2.
+kill_marked_pid() {
+    local pid="$1" marker="$2" tenths="$3" i
+    pid_has_marker "$pid" "$marker" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 "$tenths"); do
+        pid_has_marker "$pid" "$marker" || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    for i in $(seq 1 20); do
+        pid_has_marker "$pid" "$marker" || return 0
+        sleep 0.1
+    done
+    echo "kanboard-server: warning: process $pid still alive" >&2
+    return 1
+}
+
+# Starts PostgreSQL in STATE/pgsql, creates the role and database; the port goes to STATE/pgsql/port.
+start_postgres() {
+    local state="$1" timeout="$2" bindir="$3"
+    local dir="$state/pgsql" user
+    user="$(pg_run_user)"
+    mkdir -p "$dir/run"
+    echo "$user" >"$dir/user"
+    if [ "$(id -u)" -eq 0 ] && [ "$user" != root ]; then
+        # $user must reach STATE/pgsql: let others traverse the state dir (not list it) and keep
+        # data/ private instead.
+        chmod 711 "$state"
+        chmod 700 "$state/data"
+        chown -R "$user:" "$dir"
+        run_as "$user" test -w "$dir" || die "user $user can't write $dir (is a parent dir of the state dir closed to others? set TMPDIR to e.g. /tmp)"
+    fi
+    case "$dir" in *"'"* | *' '*) die "the state dir ($state) must not contain spaces or single quotes with --db postgres" ;; esac
+
+    run_as "$user" "$bindir/initdb" -D "$dir/data" -U postgres --auth-local=trust \
+        --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync --no-instructions \
+        >"$dir/initdb.log" 2>&1 \
+        || { sed 's/^/  | /' "$dir/initdb.log" >&2; die "initdb failed"; }
+
+    local attempt port
+    for attempt in 1 2 3 4 5; do
+        port="$(free_port)"
+        : >"$dir/postgresql.log"; chown "$user:" "$dir/postgresql.log" 2>/dev/null || true
+        # A throwaway database: no fsync (nothing must survive a crash), loopback only.
+        if run_as "$user" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgresql.log" -w -s \
+            -t "$timeout" -o "-c listen_addresses=127.0.0.1 -p $port -k '$dir/run' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            start >&2; then
+            break
+        fi
+        if grep -qi 'could not bind\|already in use' "$dir/postgresql.log"; then
+            echo "kanboard-server: port $port taken for PostgreSQL, retrying" >&2
+            run_as "$user" "$bindir/pg_ctl" -D "$dir/data" -m immediate -w -s stop >/dev/null 2>&1 || true
+            port=""; continue
+        fi
+        sed 's/^/  | /' "$dir/postgresql.log" | tail -n 40 >&2
+        die "PostgreSQL did not start"
+    done
+    [ -n "$port" ] || die "PostgreSQL: no free port after 5 tries"
+    echo "$port" >"$dir/port"
+
+    run_as "$user" "$bindir/psql" -X -q -h "$dir/run" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+        -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD'" \
+        -c "CREATE DATABASE $DB_NAME OWNER $DB_USER" >&2 \
+        || die "could not create PostgreSQL role/database $DB_NAME"
+}
+
+stop_postgres() {
+    local state="$1" dir="$1/pgsql" user pid bindir rc=0
+    [ -f "$dir/data/postmaster.pid" ] || return 0
+    user="$(cat "$dir/user" 2>/dev/null || pg_run_user)"
+    pid="$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null || true)"
+    bindir="$(find_pg_bindir || true)"
+    if [ -n "$bindir" ]; then
+        # fast: roll back open transactions and stop; the data is deleted anyway.
+        run_as "$user" "$bindir/pg_ctl" -D "$dir/data" -m fast -w -s -t 10 stop >/dev/null 2>&1 || true
+    fi
+    # No pg_ctl, or it failed: the postmaster (its children exit when it dies).
+    kill_marked_pid "$pid" "$(basename "$state")" 50 || rc=1
+    return "$rc"
+}
+
+find_mariadbd() {
+    if [ -n "${MARIADBD:-}" ]; then echo "$MARIADBD"; return 0; fi
+    find_sbin mariadbd || find_sbin mysqld
+}
+
+# Starts MariaDB in STATE/mariadb, creates the user and database; the port goes to STATE/mariadb/port.
+start_mariadb() {
+    local state="$1" timeout="$2" mariadbd="$3"
+    local dir="$state/mariadb" user
+    user="$(id -un)"
+    mkdir -p "$dir"
+    # --no-defaults: no /etc/mysql/*.cnf, everything is on the command line.
+    mariadb-install-db --no-defaults --datadir="$dir/data" --user="$user" \
+        --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+        >"$dir/install.log" 2>&1 \
+        || { tail -n 40 "$dir/install.log" | sed 's/^/  | /' >&2; die "mariadb-install-db failed"; }
+
+    local attempt port pid i up=0 sock="$dir/mysqld.sock"
+    for attempt in 1 2 3 4 5; do
+        port="$(free_port)"
+        : >"$dir/error.log"
+        rm -f "$dir/pid"
+        # setsid + the pid trick of the php -S branch: own process group, pid file names mariadbd.
+        # A throwaway database: no flush at commit, no doublewrite, loopback only.
+        setsid sh -c 'echo $$ >"$0"; exec "$@"' "$dir/pid" \
+            "$mariadbd" --no-defaults --user="$user" --datadir="$dir/data" \
+            --bind-address=127.0.0.1 --port="$port" --socket="$sock" \
+            --pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" --skip-name-resolve \
+            --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+            --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+            </dev/null >>"$dir/error.log" 2>&1 &
+        for i in $(seq 1 250); do [ -s "$dir/pid" ] && break; sleep 0.02; done
+        pid="$(cat "$dir/pid" 2>/dev/null || true)"
+        [[ "$pid" =~ ^[0-9]+$ ]] || die "could not start mariadbd (no pid)"
+        local deadline=$(( $(date +%s) + timeout ))
+        up=0
+        while kill -0 "$pid" 2>/dev/null; do
+            if [ -S "$sock" ] && mariadb-admin --no-defaults -S "$sock" -u root ping >/dev/null 2>&1; then
+                up=1; break
+            fi
+            [ "$(date +%s)" -lt "$deadline" ] || break
+            sleep 0.05
+        done
+        [ "$up" -eq 0 ] || break
+        kill_marked_pid "$pid" "$(basename "$state")" 50 || true
+        if grep -qi 'already in use\|Do you already have another' "$dir/error.log"; then
+            echo "kanboard-server: port $port taken for MariaDB, retrying" >&2
+            continue
+        fi
+        tail -n 40 "$dir/error.log" | sed 's/^/  | /' >&2
+        die "MariaDB did not start"
+    done
+    [ "$up" -eq 1 ] || die "MariaDB: no free port after 5 tries"
+    echo "$port" >"$dir/port"
+
+    mariadb --no-defaults -S "$sock" -u root -e "
+        CREATE DATABASE $DB_NAME CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+        CREATE USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
+        GRANT ALL PRIVILEGES ON $DB_NAME.* TO '$DB_USER'@'127.0.0.1';" >&2 \
+        || die "could not create MariaDB user/database $DB_NAME"
+}
+
+stop_mariadb() {
+    local state="$1" dir="$1/mariadb"
+    [ -f "$dir/pid" ] || return 0
+    # TERM makes mariadbd shut down cleanly (about a second); KILL after 10 s.
+    kill_marked_pid "$(cat "$dir/pid")" "$(basename "$state")" 100
+}
+
+# Stops whatever database server the state dir holds (nothing for SQLite).
+stop_db() {
+    local state="$1"
+    case "$(cat "$state/db" 2>/dev/null || echo sqlite)" in
+        postgres) stop_postgres "$state" ;;
+        mariadb) stop_mariadb "$state" ;;
+        *) return 0 ;;
+    esac
+}
+
 cmd_start() {
-    local workers=4 mode=php
+    local workers=4 mode=php db=sqlite
     while [ $# -gt 0 ]; do
         case "$1" in
             --workers) [ $# -ge 2 ] || usage; workers="$2"; shift 2 ;;
             --workers=*) workers="${1#--workers=}"; shift ;;
             --nginx) mode=nginx; shift ;;
+            --db) [ $# -ge 2 ] || usage; db="$2"; shift 2 ;;
+            --db=*) db="${1#--db=}"; shift ;;
             *) usage ;;
         esac
     done
     [[ "$workers" =~ ^[0-9]+$ ]] || die "--workers needs a number, got '$workers'"
+    case "$db" in
+        sqlite) ;;
+        postgres | postgresql | pgsql) db=postgres ;;
+        mariadb | mysql) db=mariadb ;;
+        *) die "--db must be sqlite, postgres or mariadb, got '$db'" ;;
+    esac
     local serialize="${KANBOARD_SERIALIZE_WRITES:-}"
     if [ -z "$serialize" ]; then
         if [ "$mode" = nginx ]; then serialize=1; else serialize=0; fi
@@ -318,6 +545,31 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
     # Module lists are read whole first: `php -m | grep -q` fails now and then under pipefail,
     # because php exits 255 when grep closes the pipe early.
     has_module "$PHP_BIN" pdo_sqlite || die "php has no pdo_sqlite (run scripts/install-php.sh)"
+    # The PDO driver Kanboard needs, and the database server's binaries.
+    local pdo=pdo_sqlite pg_bindir="" mariadbd_bin=""
+    case "$db" in
+        postgres)
+            pdo=pdo_pgsql
+            pg_bindir="$(find_pg_bindir || true)"
+            [ -n "$pg_bindir" ] || die "PostgreSQL's initdb/pg_ctl/postgres not found (run scripts/install-databases.sh postgres)"
+            [ -x "$pg_bindir/psql" ] || die "psql not found in $pg_bindir (run scripts/install-databases.sh postgres)"
+            if [ "$(id -u)" -eq 0 ]; then
+                command -v runuser >/dev/null 2>&1 || die "runuser not found (needed to run PostgreSQL as a non-root user)"
+                id "$(pg_run_user)" >/dev/null 2>&1 || die "no user $(pg_run_user) to run PostgreSQL as (set PG_USER)"
+            fi
+            ;;
+        mariadb)
+            pdo=pdo_mysql
+            mariadbd_bin="$(find_mariadbd || true)"
+            [ -n "$mariadbd_bin" ] && [ -x "$(command -v "$mariadbd_bin" || true)" ] \
+                || die "mariadbd not found (run scripts/install-databases.sh mariadb)"
+            local b
+            for b in mariadb-install-db mariadb mariadb-admin; do
+                command -v "$b" >/dev/null 2>&1 || die "$b not found (run scripts/install-databases.sh mariadb)"
+            done
+            ;;
+    esac
+    has_module "$PHP_BIN" "$pdo" || die "php has no $pdo (run scripts/install-databases.sh $db)"
     command -v curl >/dev/null 2>&1 || die "curl not found"
     command -v python3 >/dev/null 2>&1 || die "python3 not found"
 
@@ -332,6 +584,7 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
         fpm_ver="$("$fpm_bin" -v 2>/dev/null | sed -n '1s/^PHP \([0-9]*\.[0-9]*\).*/\1/p' || true)"
         [ "$fpm_ver" = "$php_ver" ] || die "$fpm_bin is PHP ${fpm_ver:-?} but $PHP_BIN is PHP $php_ver (php-fpm must match php-cli)"
         has_module "$fpm_bin" pdo_sqlite || die "$fpm_bin has no pdo_sqlite (run scripts/install-php.sh)"
+        has_module "$fpm_bin" "$pdo" || die "$fpm_bin has no $pdo (run scripts/install-databases.sh $db)"
         nginx_bin="${NGINX:-$(find_sbin nginx || true)}"
         [ -n "$nginx_bin" ] && [ -x "$(command -v "$nginx_bin" || true)" ] \
             || die "nginx not found (run scripts/install-nginx.sh)"
@@ -339,15 +592,39 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
 
     local state data
     state="$(mktemp -d "${TMPDIR:-/tmp}/kanboard-server.XXXXXX")"
+    # From here on, a failed start stops what it started and deletes the state dir.
+    START_STATE="$state"
+    trap discard_failed_start EXIT
     data="$state/data"
     mkdir -p "$data/files" "$data/cache"
     echo "$kdir" >"$state/kanboard_dir"
     echo "$mode" >"$state/mode"
+    echo "$db" >"$state/db"
+
+    local -a db_envs=("DB_DRIVER=sqlite" "DB_FILENAME=$data/db.sqlite")
+    local db_port="" t_db0 t_db1
+    t_db0="$(date +%s.%N)"
+    case "$db" in
+        postgres)
+            start_postgres "$state" "$timeout" "$pg_bindir"
+            db_port="$(cat "$state/pgsql/port")"
+            db_envs=("DB_DRIVER=postgres") ;;
+        mariadb)
+            start_mariadb "$state" "$timeout" "$mariadbd_bin"
+            db_port="$(cat "$state/mariadb/port")"
+            db_envs=("DB_DRIVER=mysql") ;;
+    esac
+    if [ "$db" != sqlite ]; then
+        db_envs+=("DB_HOSTNAME=127.0.0.1" "DB_PORT=$db_port" "DB_NAME=$DB_NAME"
+            "DB_USERNAME=$DB_USER" "DB_PASSWORD=$DB_PASSWORD")
+        t_db1="$(date +%s.%N)"
+        printf 'kanboard-server: %s up on 127.0.0.1:%s in %.2fs\n' "$db" "$db_port" \
+            "$(awk -v a="$t_db0" -v b="$t_db1" 'BEGIN{print b-a}')" >&2
+    fi
 
     local -a envs=(
         "DATA_DIR=$data"
-        "DB_DRIVER=sqlite"
-        "DB_FILENAME=$data/db.sqlite"
+        "${db_envs[@]}"
         "FILES_DIR=$data/files"
         "CACHE_DIR=$data/cache"
         "LOG_DRIVER=file"
@@ -365,7 +642,7 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
     )
     if [ "$mode" = nginx ]; then
         check_conf_path KANBOARD_DIR "$kdir" && check_conf_path "state dir" "$state" \
-            && check_conf_path "scripts dir" "$prepend" || { rm -rf "$state"; exit 1; }
+            && check_conf_path "scripts dir" "$prepend" || exit 1
     fi
 
     local started=0 exited=0 attempt port pid url log="$state/server.log"
@@ -401,7 +678,7 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
         # Up to 5 s: on a busy machine the shell that writes it can take a while to start.
         for i in $(seq 1 250); do [ -s "$state/pid" ] && break; sleep 0.02; done
         pid="$(cat "$state/pid" 2>/dev/null || true)"
-        [[ "$pid" =~ ^[0-9]+$ ]] || { rm -rf "$state"; die "could not start the server (no pid)"; }
+        [[ "$pid" =~ ^[0-9]+$ ]] || die "could not start the server (no pid)"
         echo "$port" >"$state/port"
 
         local deadline version=""
@@ -412,7 +689,7 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
             fi
             # --nginx: don't ask before php-fpm listens (nginx would log a 502 for nothing).
             if [ "$mode" != nginx ] || [ -S "$state/php-fpm/php-fpm.sock" ]; then
-                version="$(get_version "$url" "$token")"
+                version="$(get_version "$url" "$token" "$timeout")"
                 if [ -n "$version" ]; then started=1; break; fi
             fi
             [ "$(date +%s)" -lt "$deadline" ] || break
@@ -440,12 +717,14 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
             echo "kanboard-server: ${f#"$state"/} (last 40 lines):" >&2
             tail -n 40 "$f" | sed 's/^/  | /' >&2
         done
-        rm -rf "$state"
         exit 1
     fi
+    trap - EXIT
+    START_STATE=""
     local t1 how; t1="$(date +%s.%N)"
     if [ "$mode" = nginx ]; then how="nginx + $workers php-fpm workers"; else how="php -S, $workers workers"; fi
     [ -z "$prepend" ] || how="$how, writes serialized"
+    if [ "$db" = sqlite ]; then how="$how, SQLite"; else how="$how, $db on port $db_port"; fi
     printf 'kanboard-server: Kanboard %s up at %s (pid %s, %s) in %.2fs\n' \
         "$version" "$url" "$pid" "$how" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" >&2
 
@@ -455,6 +734,7 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
     printf 'export KANBOARD_ADMIN_PASSWORD=admin\n'
     printf 'export KANBOARD_STATE_DIR=%q\n' "$state"
     printf 'export KANBOARD_SERVER_PID=%q\n' "$pid"
+    printf 'export KANBOARD_DB=%q\n' "$db"
     if [ -n "${KANBOARD_API_AUTH_HEADER:-}" ]; then
         printf 'export KANBOARD_API_AUTH_HEADER=%q\n' "$KANBOARD_API_AUTH_HEADER"
     fi
@@ -466,7 +746,7 @@ kill_own_group() {
     local pgid="$1" marker="$2" p cmdline
     [[ "$pgid" =~ ^[0-9]+$ ]] || return 0
     for p in $(group_pids "$pgid"); do
-        cmdline="$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)"
+        cmdline="$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null || true)"
         if [[ "$cmdline" == *"$marker"* ]]; then
             kill_group "$pgid"
             return
@@ -474,14 +754,10 @@ kill_own_group() {
     done
 }
 
-cmd_stop() {
-    [ $# -eq 1 ] || usage
-    local state="$1"
-    [ -d "$state" ] || die "no state dir $state"
-    # Only ever delete something this script made.
-    [ -f "$state/pid" ] && [ -f "$state/kanboard_dir" ] || die "$state does not look like a kanboard-server state dir (no pid / kanboard_dir file)"
-    local pid rc=0
-    pid="$(cat "$state/pid")"
+# Stops every process a state dir records: the web server first, then the database server.
+stop_all() {
+    local state="$1" pid rc=0
+    pid="$(cat "$state/pid" 2>/dev/null || true)"
     if [[ "$pid" =~ ^[0-9]+$ ]]; then
         kill_group "$pid" || rc=1
     fi
@@ -490,6 +766,25 @@ cmd_stop() {
     for f in "$state/php-fpm/pgid" "$state/php-fpm/php-fpm.pid"; do
         [ ! -f "$f" ] || kill_own_group "$(cat "$f")" "$(basename "$state")" || rc=1
     done
+    stop_db "$state" || rc=1
+    return "$rc"
+}
+
+# EXIT trap of a `start` that failed after making its state dir.
+discard_failed_start() {
+    [ -n "${START_STATE:-}" ] && [ -d "$START_STATE" ] || return 0
+    stop_all "$START_STATE" || true
+    rm -rf "$START_STATE"
+}
+
+cmd_stop() {
+    [ $# -eq 1 ] || usage
+    local state="$1"
+    [ -d "$state" ] || die "no state dir $state"
+    # Only ever delete something this script made.
+    [ -f "$state/pid" ] && [ -f "$state/kanboard_dir" ] || die "$state does not look like a kanboard-server state dir (no pid / kanboard_dir file)"
+    local rc=0
+    stop_all "$state" || rc=1
     rm -rf "$state"
     return "$rc"
 }
