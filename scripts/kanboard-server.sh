@@ -531,7 +531,13 @@ cmd_start() {
 
     local kdir="${KANBOARD_DIR:-$DEFAULT_KANBOARD_DIR}"
     local token="${KANBOARD_TOKEN:-$DEFAULT_TOKEN}"
-    local timeout="${KANBOARD_START_TIMEOUT:-20}"
+    # The first request creates Kanboard's tables: about 1 s on SQLite, a few on PostgreSQL and
+    # MariaDB (much more on a slow disk).
+    local timeout="${KANBOARD_START_TIMEOUT:-}"
+    if [ -z "$timeout" ]; then
+        if [ "$db" = sqlite ]; then timeout=20; else timeout=60; fi
+    fi
+    [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -ge 1 ] || die "KANBOARD_START_TIMEOUT must be a number of seconds, got '$timeout'"
 
     if [ ! -f "$kdir/jsonrpc.php" ] || [ ! -f "$kdir/app/constants.php" ]; then
         die "no Kanboard source tree at KANBOARD_DIR=$kdir (expected jsonrpc.php and app/constants.php).
