@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Start / stop a throwaway Kanboard (fresh SQLite DB) on loopback, served either by PHP's built-in
-# server (default) or by nginx + php-fpm (--nginx: HTTP keep-alive, a pool of PHP workers).
+# Start / stop a throwaway Kanboard on loopback, served either by PHP's built-in server (default)
+# or by nginx + php-fpm (--nginx: HTTP keep-alive, a pool of PHP workers), on a fresh database:
+# SQLite (default), or with --db postgres|mariadb a private PostgreSQL / MariaDB server started
+# for this instance only (data dir in the state dir, 127.0.0.1 on a free port; install with
+# scripts/install-databases.sh).
 #
-#   eval "$(scripts/kanboard-server.sh start [--nginx] [--workers N])"
+#   eval "$(scripts/kanboard-server.sh start [--db sqlite|postgres|mariadb] [--nginx] [--workers N])"
 #   ... tests use KANBOARD_URL / KANBOARD_TOKEN / KANBOARD_ADMIN_USER / KANBOARD_ADMIN_PASSWORD ...
 #   scripts/kanboard-server.sh stop "$KANBOARD_STATE_DIR"
 #
@@ -13,7 +16,12 @@
 #   KANBOARD_BRUTEFORCE_LOCKDOWN  failed logins before a user is locked out (default 1000000000,
 #                             i.e. off; Kanboard's own default is 6)
 #   KANBOARD_PLUGINS_DIR      plugins folder for the server (default: $KANBOARD_DIR/plugins)
-#   KANBOARD_START_TIMEOUT    seconds to wait for the server to answer getVersion (default 20)
+#   KANBOARD_START_TIMEOUT    seconds to wait for the database server and then for Kanboard to answer
+#                             getVersion (default 20 with SQLite, 60 with --db postgres|mariadb)
+#   TMPDIR                    where the state dir goes (default /tmp; /dev/shm with --db postgres|mariadb)
+#   PG_BINDIR                 PostgreSQL's bin dir (default: newest /usr/lib/postgresql/N/bin)
+#   PG_USER                   as root: the user PostgreSQL runs as (default postgres, else nobody)
+#   MARIADBD                  mariadbd binary (default mariadbd, also looked for in /usr/sbin)
 #   KANBOARD_SERIALIZE_WRITES 1: one writing request at a time (scripts/kanboard-write-lock.php),
 #                             0: Kanboard as is; default 1 with --nginx, 0 with php -S
 #   PHP                       php binary (default php)
@@ -21,8 +29,9 @@
 #   NGINX                     nginx binary for --nginx (default nginx)
 #
 # No config.php is written: Kanboard's app/constants.php takes every setting we need from the
-# environment of the PHP process (getenv: DATA_DIR, DB_DRIVER, DB_FILENAME, FILES_DIR, CACHE_DIR,
-# LOG_DRIVER, LOG_FILE, PLUGINS_DIR, API_AUTHENTICATION_HEADER, BRUTEFORCE_LOCKDOWN) and the API middleware reads
+# environment of the PHP process (getenv: DATA_DIR, DB_DRIVER, DB_FILENAME or DB_HOSTNAME/DB_PORT/
+# DB_NAME/DB_USERNAME/DB_PASSWORD, FILES_DIR, CACHE_DIR, LOG_DRIVER, LOG_FILE, PLUGINS_DIR,
+# API_AUTHENTICATION_HEADER, BRUTEFORCE_LOCKDOWN) and the API middleware reads
 # getenv('API_AUTHENTICATION_TOKEN'). So the source dir stays pristine and several servers can run
 # from one dir at once. Caveat: a config.php in $KANBOARD_DIR or $KANBOARD_DIR/data would win over
 # the environment (its defines come first), so `start` refuses to run if one exists.
