@@ -50,7 +50,7 @@ has_php_module() {
 # Newest /usr/lib/postgresql/N/bin holding initdb, pg_ctl and postgres (Debian keeps them off PATH).
 pg_bindir() {
     local d
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4n -r); do
+    for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k4,4nr); do
         if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ]; then
             echo "$d"; return 0
         fi
