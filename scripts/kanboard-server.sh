@@ -714,7 +714,9 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
             fi
             # --nginx: don't ask before php-fpm listens (nginx would log a 502 for nothing).
             if [ "$mode" != nginx ] || [ -S "$state/php-fpm/php-fpm.sock" ]; then
-                version="$(get_version "$url" "$token" "$timeout")"
+                local left=$(( deadline - $(date +%s) ))
+                [ "$left" -ge 3 ] || left=3
+                version="$(get_version "$url" "$token" "$left")"
                 if [ -n "$version" ]; then started=1; break; fi
             fi
             [ "$(date +%s)" -lt "$deadline" ] || break
