@@ -1,6 +1,7 @@
 //! Batches: many calls in one HTTP request, each with its own typed result.
 
 use crate::KanboardClient;
+use crate::body::{Uploads, collect_uploads};
 use crate::client::input_error;
 use crate::de::Loose;
 use crate::descriptor::MethodDescriptor;
@@ -47,6 +48,8 @@ pub struct Batch {
     client: KanboardClient,
     /// The request body so far: `[` and the calls to send, serialized as they are added.
     body: Vec<u8>,
+    /// Files the calls upload, streamed from disk when the batch is sent.
+    uploads: Option<Uploads>,
     calls: Vec<Pending>,
 }
 
@@ -55,6 +58,7 @@ impl Batch {
         Batch {
             client,
             body: vec![b'['],
+            uploads: Some(Uploads::new()),
             calls: Vec::new(),
         }
     }
@@ -83,7 +87,12 @@ impl Batch {
             if mark > 1 {
                 self.body.push(b',');
             }
-            match envelope::append_request(&mut self.body, &pending.method, id, params) {
+            let (appended, uploads) =
+                collect_uploads(self.uploads.take().unwrap_or_default(), || {
+                    envelope::append_request(&mut self.body, &pending.method, id, params)
+                });
+            self.uploads = Some(uploads);
+            match appended {
                 Ok(range) => {
                     pending.id = id;
                     pending.ident = crate::convention::identifier(&self.body[range]);
@@ -170,6 +179,7 @@ impl Batch {
         let Batch {
             client,
             mut body,
+            uploads,
             calls,
         } = self;
         let sent: Vec<(&str, u64)> = calls
@@ -187,11 +197,12 @@ impl Batch {
                 .all(|c| c.read_only);
             let span =
                 tracing::debug_span!("kanboard.batch", calls = sent.len(), first_id = sent[0].1);
-            let (status, bytes) = tracing::Instrument::instrument(
-                client.exchange("batch", body.into(), read_only),
-                span,
-            )
-            .await?;
+            let body = client
+                .prepare_body("batch", body, uploads.unwrap_or_default())
+                .await?;
+            let (status, bytes) =
+                tracing::Instrument::instrument(client.exchange("batch", &body, read_only), span)
+                    .await?;
             envelope::decode_batch(&sent, status, &bytes)?.into_iter()
         };
         drop(sent);

@@ -1,10 +1,12 @@
 //! The client: configuration, authentication and the one HTTP transport every call goes through.
 
+use crate::body::{Outgoing, Uploads, collect_uploads};
 use crate::descriptor::MethodDescriptor;
 use crate::envelope::{self, Reply};
-use crate::error::{AuthFailure, Error, Result};
+use crate::error::{AuthFailure, Error, Result, SizeLimit};
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 use std::sync::Arc;
@@ -123,6 +125,19 @@ fn without_userinfo(url: &str) -> String {
     url.to_owned()
 }
 
+/// Serializes one call's request object, files to upload noted to be streamed from disk
+/// (their places hold markers, so the JSON stays valid and its first parameter readable).
+pub(crate) fn serialize_call<P: Serialize + ?Sized>(
+    method: &str,
+    id: u64,
+    params: &P,
+) -> Result<(Vec<u8>, Uploads)> {
+    let (json, uploads) = collect_uploads(Uploads::new(), || {
+        envelope::request_body(method, id, Some(params))
+    });
+    Ok((json.map_err(|e| input_error(method, e))?, uploads))
+}
+
 pub(crate) fn input_error(method: &str, e: serde_json::Error) -> Error {
     Error::Input {
         method: method.into(),
@@ -142,6 +157,9 @@ pub struct ClientBuilder {
     proxy: Option<reqwest::Proxy>,
     no_proxy: bool,
     retry: Option<RetryPolicy>,
+    follow_redirects: bool,
+    max_reply_size: Option<u64>,
+    max_upload_size: Option<u64>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -151,11 +169,49 @@ impl fmt::Debug for ClientBuilder {
             .field("auth", &self.auth)
             .field("auth_header", &self.auth_header)
             .field("timeout", &self.timeout)
+            .field("follow_redirects", &self.follow_redirects)
+            .field("max_reply_size", &self.max_reply_size)
+            .field("max_upload_size", &self.max_upload_size)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
+    /// The default [`max_reply_size`](Self::max_reply_size): 128 MiB, room for a board of tens
+    /// of thousands of tasks (10,000 tasks are about 8 MiB) or the download of a file of the
+    /// default upload limit (base64 adds a third).
+    pub const DEFAULT_MAX_REPLY_SIZE: u64 = 128 * 1024 * 1024;
+
+    /// The default [`max_upload_size`](Self::max_upload_size): 64 MiB of file content.
+    pub const DEFAULT_MAX_UPLOAD_SIZE: u64 = 64 * 1024 * 1024;
+
+    /// The largest reply read, in bytes (`None`: no limit). Past it reading stops and the call
+    /// fails with [`Error::TooLarge`]; a `Content-Length` over it fails before reading. Memory
+    /// use is bounded by this whatever the server sends. Default
+    /// [`DEFAULT_MAX_REPLY_SIZE`](Self::DEFAULT_MAX_REPLY_SIZE).
+    pub fn max_reply_size(mut self, limit: Option<u64>) -> Self {
+        self.max_reply_size = limit;
+        self
+    }
+
+    /// The largest file content an upload sends, in bytes (`None`: no limit); a larger file, or
+    /// input that goes on past it, fails with [`Error::TooLarge`] before anything is sent.
+    /// Default [`DEFAULT_MAX_UPLOAD_SIZE`](Self::DEFAULT_MAX_UPLOAD_SIZE).
+    pub fn max_upload_size(mut self, limit: Option<u64>) -> Self {
+        self.max_upload_size = limit;
+        self
+    }
+
+    /// Follows redirects that are safe to follow: 307 and 308 (which keep the method and the
+    /// body) to the same origin (scheme, host and port: never https → http, never another
+    /// host), at most 5 and never in a loop. Off by default: a JSON-RPC endpoint does not move,
+    /// and any redirect is [`Error::Redirect`] naming where it points, so the URL can be fixed.
+    /// Either way, no credential or request body ever goes to another origin.
+    pub fn follow_redirects(mut self, yes: bool) -> Self {
+        self.follow_redirects = yes;
+        self
+    }
+
     /// Authenticates with the application API token.
     pub fn app_token(mut self, token: impl Into<String>) -> Self {
         self.auth = Some(Auth::app_token(token));
@@ -277,6 +333,7 @@ impl ClientBuilder {
         };
         let credentials = credentials_header(header_name, user, secret)?;
         let mut http = reqwest::Client::builder()
+            .redirect(redirect_policy(self.follow_redirects))
             .timeout(self.timeout)
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .user_agent(self.user_agent);
@@ -315,10 +372,39 @@ impl ClientBuilder {
                 credentials,
                 timeout: self.timeout,
                 retry: self.retry,
+                max_reply_size: self.max_reply_size,
+                max_upload_size: self.max_upload_size,
                 next_id: AtomicU64::new(1),
             }),
         })
     }
+}
+
+/// Redirects followed at most, when following is on.
+const MAX_REDIRECTS: usize = 5;
+
+/// No redirect is followed unless asked; then only same-origin 307/308 ones. A redirect that is
+/// not followed comes back as the response, which [`KanboardClient::send_body`] turns into
+/// [`Error::Redirect`]. reqwest's own policy would follow 301/302/303 as GETs, follow other
+/// origins and downgrades, and strip only `Authorization` there (not a custom credentials
+/// header, nor the body of a 307).
+fn redirect_policy(follow: bool) -> reqwest::redirect::Policy {
+    if !follow {
+        return reqwest::redirect::Policy::none();
+    }
+    reqwest::redirect::Policy::custom(|attempt| {
+        let previous = attempt.previous();
+        let same_origin = previous
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        let keeps_method_and_body = matches!(attempt.status().as_u16(), 307 | 308);
+        let looping = previous.contains(attempt.url());
+        if same_origin && keeps_method_and_body && !looping && previous.len() <= MAX_REDIRECTS {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// The credentials header: HTTP Basic in `Authorization` unless the server reads them from a
@@ -351,6 +437,8 @@ struct Inner {
     credentials: (reqwest::header::HeaderName, reqwest::header::HeaderValue),
     timeout: Duration,
     retry: Option<RetryPolicy>,
+    max_reply_size: Option<u64>,
+    max_upload_size: Option<u64>,
     next_id: AtomicU64,
 }
 
@@ -397,6 +485,9 @@ impl KanboardClient {
             proxy: None,
             no_proxy: false,
             retry: None,
+            follow_redirects: false,
+            max_reply_size: Some(ClientBuilder::DEFAULT_MAX_REPLY_SIZE),
+            max_upload_size: Some(ClientBuilder::DEFAULT_MAX_UPLOAD_SIZE),
         }
     }
 
@@ -411,20 +502,38 @@ impl KanboardClient {
     }
 
     /// Calls any method by name with named parameters and returns the raw result: for methods
-    /// the schema does not have (plugins, newer servers). Errors are mapped as for typed calls;
-    /// a method the schema marks read-only is retried under the retry policy. Unlike typed calls
-    /// and batches, a user-only method is sent even with the application token, so the server's
-    /// own answer (403) is what comes back.
-    pub async fn call(&self, method: &str, params: Value) -> Result<Value> {
-        let params = (!params.is_null()).then_some(params);
+    /// the schema does not have (plugins, newer servers). `params` is anything that serializes
+    /// to a JSON object (`serde_json::json!({..})`, a map, a struct; it may hold a
+    /// [`FileContent`](crate::FileContent) to upload), or `Value::Null` for none. Errors are
+    /// mapped as for typed calls; a method the schema marks read-only is retried under the retry
+    /// policy. Unlike typed calls and batches, a user-only method is sent even with the
+    /// application token, so the server's own answer (403) is what comes back.
+    pub async fn call<P: Serialize>(&self, method: &str, params: P) -> Result<Value> {
         let read_only = MethodDescriptor::find(method).is_some_and(|d| d.read_only);
         let id = self.next_id();
-        let body = envelope::request_body(method, id, params.as_ref())
-            .map_err(|e| input_error(method, e))?;
+        let (json, uploads) = serialize_call(method, id, &params)?;
         drop(params);
+        let body = self.prepare_body(method, json, uploads).await?;
         self.call_once(method, id, body, read_only)
             .await
             .map(|r| r.result)
+    }
+
+    /// Turns serialized JSON and the files it refers to into a body ready to send.
+    pub(crate) async fn prepare_body(
+        &self,
+        method: &str,
+        body: Vec<u8>,
+        uploads: Uploads,
+    ) -> Result<Outgoing> {
+        Outgoing::prepare(
+            method,
+            body,
+            uploads,
+            self.inner.max_upload_size,
+            self.inner.timeout,
+        )
+        .await
     }
 
     /// Starts a batch: many calls in one HTTP request.
@@ -454,12 +563,12 @@ impl KanboardClient {
         &self,
         method: &str,
         id: u64,
-        body: Vec<u8>,
+        body: Outgoing,
         read_only: bool,
     ) -> Result<Reply> {
         let span = tracing::debug_span!("kanboard.rpc", rpc.method = method, rpc.id = id);
         async {
-            let (status, bytes) = self.exchange(method, body.into(), read_only).await?;
+            let (status, bytes) = self.exchange(method, &body, read_only).await?;
             tracing::debug!(status, bytes = bytes.len(), "reply");
             envelope::decode_single(method, id, status, &bytes)
         }
@@ -473,7 +582,7 @@ impl KanboardClient {
     pub(crate) async fn exchange(
         &self,
         label: &str,
-        body: bytes::Bytes,
+        body: &Outgoing,
         read_only: bool,
     ) -> Result<(u16, bytes::Bytes)> {
         let retry = self
@@ -483,7 +592,7 @@ impl KanboardClient {
             .filter(|p| read_only || p.retry_writes);
         let mut attempt = 0;
         loop {
-            let outcome = self.post_bytes(body.clone()).await;
+            let outcome = self.send_body(label, body).await;
             let transient = match &outcome {
                 Ok((status, _)) => *status >= 500,
                 Err(e) => e.is_transient(),
@@ -511,17 +620,22 @@ impl KanboardClient {
     #[allow(dead_code)] // for tools that build their own envelopes
     pub(crate) async fn post(&self, label: &str, body: &Value) -> Result<(u16, bytes::Bytes)> {
         let bytes = serde_json::to_vec(body).map_err(|e| input_error(label, e))?;
-        self.post_bytes(bytes.into()).await
+        self.send_body(label, &Outgoing::json(bytes)).await
     }
 
-    /// Sends a request body and returns the status and body bytes. The only place that does HTTP.
-    async fn post_bytes(&self, body: bytes::Bytes) -> Result<(u16, bytes::Bytes)> {
+    /// Sends a request body and returns the status and the reply's bytes, read up to the reply
+    /// size limit. The only place that does HTTP.
+    async fn send_body(&self, label: &str, body: &Outgoing) -> Result<(u16, bytes::Bytes)> {
         let inner = &self.inner;
         let mut req = inner
             .http
             .post(inner.url.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
+            .header(reqwest::header::CONTENT_TYPE, "application/json");
+        if body.in_memory().is_none() {
+            // A streamed body would otherwise go out chunked, which not every PHP server reads.
+            req = req.header(reqwest::header::CONTENT_LENGTH, body.len());
+        }
+        req = req.body(body.to_reqwest());
         let (name, value) = &inner.credentials;
         req = req.header(name.clone(), value.clone());
         let connection = |source| Error::Connection {
@@ -529,8 +643,89 @@ impl KanboardClient {
             source,
         };
         let resp = req.send().await.map_err(connection)?;
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.map_err(connection)?;
-        Ok((status, bytes))
+        let status = resp.status();
+        if status.is_redirection() {
+            return Err(Error::Redirect {
+                method: label.into(),
+                status: status.as_u16(),
+                location: self.location(&resp),
+            });
+        }
+        let bytes = read_limited(label, resp, inner.max_reply_size)
+            .await
+            .map_err(|e| e.into_error(connection))?;
+        Ok((status.as_u16(), bytes))
     }
+
+    /// Where a redirect points, made absolute, with any credentials in it masked.
+    fn location(&self, resp: &reqwest::Response) -> Option<String> {
+        let raw = resp.headers().get(reqwest::header::LOCATION)?;
+        let text = String::from_utf8_lossy(raw.as_bytes());
+        let absolute = self
+            .inner
+            .url
+            .join(&text)
+            .map_or_else(|_| text.into_owned(), String::from);
+        Some(without_userinfo(&absolute))
+    }
+}
+
+/// A failure while reading a reply: the connection's, or the size limit's.
+enum ReadError {
+    Connection(reqwest::Error),
+    TooLarge(Error),
+}
+
+impl ReadError {
+    fn into_error(self, connection: impl FnOnce(reqwest::Error) -> Error) -> Error {
+        match self {
+            ReadError::Connection(e) => connection(e),
+            ReadError::TooLarge(e) => e,
+        }
+    }
+}
+
+/// Reads a reply's body, never more than `limit` bytes, whatever `Content-Length` says or
+/// whether there is one.
+async fn read_limited(
+    label: &str,
+    mut resp: reqwest::Response,
+    limit: Option<u64>,
+) -> std::result::Result<bytes::Bytes, ReadError> {
+    let declared = resp.content_length();
+    let too_large = |limit, size| {
+        ReadError::TooLarge(Error::TooLarge {
+            method: label.into(),
+            what: SizeLimit::Reply,
+            limit,
+            size,
+        })
+    };
+    if let (Some(limit), Some(size)) = (limit, declared)
+        && size > limit
+    {
+        return Err(too_large(limit, Some(size)));
+    }
+    // A declared length sizes the buffer once, but a hostile one is not trusted beyond 16 MiB;
+    // growth is capped at the limit, so the buffer never holds more than the limit allows.
+    const PREALLOCATED: u64 = 16 * 1024 * 1024;
+    let cap = limit.unwrap_or(u64::MAX);
+    let mut buf: Vec<u8> =
+        Vec::with_capacity(declared.unwrap_or(0).min(PREALLOCATED).min(cap) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(ReadError::Connection)? {
+        let needed = buf.len() as u64 + chunk.len() as u64;
+        if needed > cap {
+            return Err(too_large(cap, declared));
+        }
+        if buf.is_empty() && declared == Some(chunk.len() as u64) {
+            // The whole reply in one piece: no copy.
+            return Ok(chunk);
+        }
+        if needed > buf.capacity() as u64 {
+            let grown = (buf.capacity() as u64 * 2).max(needed).min(cap);
+            buf.reserve_exact(grown as usize - buf.len());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.into())
 }

@@ -6,13 +6,15 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A successful reply: the result, and any text PHP printed before the JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub result: Value,
-    /// Text the server leaked before the JSON body (a Kanboard bug on some validation failures).
-    pub leaked: Option<String>,
+    /// Text the server leaked before the JSON body (a Kanboard bug on some validation failures);
+    /// shared, not copied, by the calls of a batch.
+    pub leaked: Option<Arc<str>>,
 }
 
 /// The request object for one call. The id is never null: Kanboard treats a null id as a
@@ -63,8 +65,8 @@ fn write_request<W: Write, P: Serialize + ?Sized>(
 /// Appends the request object for one call to `out` and returns where it lies. The params are
 /// serialized straight into `out`, with no intermediate JSON tree, and an empty `out` is sized
 /// first and allocated once: an upload's base64 text then exists once, in the body. Params that
-/// serialize to `{}` are left out (Kanboard reads both as no parameters); otherwise the object
-/// is the one [`request`] builds, members in the same order.
+/// serialize to `{}` or `null` are left out (no parameters); otherwise the object is the one
+/// [`request`] builds, members in the same order.
 pub fn append_request<P: Serialize + ?Sized>(
     out: &mut Vec<u8>,
     method: &str,
@@ -72,7 +74,10 @@ pub fn append_request<P: Serialize + ?Sized>(
     params: Option<&P>,
 ) -> serde_json::Result<Range<usize>> {
     let mut size = ByteCount(0);
+    let noted = crate::body::uploads_noted();
     write_request(&mut size, method, id, params)?;
+    // The measuring pass noted the files to upload; the writing pass notes them again.
+    crate::body::forget_uploads_after(noted);
     if out.is_empty() {
         out.reserve_exact(size.0);
     } else {
@@ -81,10 +86,12 @@ pub fn append_request<P: Serialize + ?Sized>(
     }
     let start = out.len();
     write_request(&mut *out, method, id, params)?;
-    const EMPTY: &[u8] = br#","params":{}}"#;
-    if out.ends_with(EMPTY) {
-        out.truncate(out.len() - EMPTY.len());
-        out.push(b'}');
+    // `{}` and `null` both mean no parameters (Kanboard reads `{}` so; `null` would not be).
+    for empty in [&br#","params":{}}"#[..], br#","params":null}"#] {
+        if out[start..].ends_with(empty) {
+            out.truncate(out.len() - empty.len());
+            out.push(b'}');
+        }
     }
     Ok(start..out.len())
 }
@@ -148,8 +155,9 @@ pub fn first_param(request: &[u8]) -> Option<(String, Value)> {
         .and_then(|e| e.params.0)
 }
 
-/// Parses the body, recovering from text printed before the JSON.
-fn parse_body(method: &str, body: &[u8]) -> Result<(Value, Option<String>)> {
+/// Parses the body, recovering from text printed before the JSON. Exactly one JSON value must
+/// be there: a second one after it (two replies back to back) is an error, not a choice.
+fn parse_body(method: &str, body: &[u8]) -> Result<(Value, Option<Arc<str>>)> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Response {
             method: method.into(),
@@ -157,33 +165,82 @@ fn parse_body(method: &str, body: &[u8]) -> Result<(Value, Option<String>)> {
             body: Body::from_bytes(body),
         });
     }
-    match serde_json::from_slice::<Value>(body) {
+    let malformed = |reason: String| Error::Response {
+        method: method.into(),
+        reason,
+        body: Body::from_bytes(body),
+    };
+    match one_value(body) {
         Ok(v) => Ok((v, None)),
-        Err(first) => {
-            // PHP's var_export output can precede the JSON; the reply starts at the last `{"jsonrpc"`
-            // (or `[{"jsonrpc"` for a batch).
-            let text = String::from_utf8_lossy(body);
-            let start = text
-                .rfind("[{\"jsonrpc\"")
-                .or_else(|| text.rfind("{\"jsonrpc\""));
-            if let Some(at) = start.filter(|&i| i > 0)
-                && let Ok(v) = serde_json::from_str::<Value>(&text[at..])
-            {
-                let leaked = text[..at].trim().to_owned();
-                tracing::warn!(
-                    method,
-                    leaked_bytes = leaked.len(),
-                    "server printed text before its JSON reply"
-                );
-                return Ok((v, Some(leaked)));
+        Err(OneValue::Trailing(at)) => Err(malformed(format!(
+            "more than one JSON value: a reply ends at byte {at} and more follows"
+        ))),
+        Err(OneValue::Invalid(first)) => {
+            // PHP's var_export output can precede the JSON: the reply starts at the first
+            // `{"jsonrpc"` (or `[{"jsonrpc"` for a batch) from which one whole value parses.
+            // Inside a JSON string those bytes would be escaped, so they begin the reply.
+            let starts = memchr_all(body, b"{\"jsonrpc\"")
+                .map(|i| {
+                    if i > 0 && body[i - 1] == b'[' {
+                        i - 1
+                    } else {
+                        i
+                    }
+                })
+                .filter(|&i| i > 0);
+            for at in starts {
+                match one_value(&body[at..]) {
+                    Ok(v) => {
+                        let leaked = String::from_utf8_lossy(&body[..at]).trim().to_owned();
+                        tracing::warn!(
+                            method,
+                            leaked_bytes = leaked.len(),
+                            "server printed text before its JSON reply"
+                        );
+                        return Ok((v, Some(leaked.into())));
+                    }
+                    Err(OneValue::Trailing(end)) => {
+                        return Err(malformed(format!(
+                            "more than one JSON value: a reply ends at byte {} and more follows",
+                            at + end
+                        )));
+                    }
+                    Err(OneValue::Invalid(_)) => {}
+                }
             }
-            Err(Error::Response {
-                method: method.into(),
-                reason: format!("not JSON: {first}"),
-                body: Body::from_bytes(body),
-            })
+            Err(malformed(format!("not JSON: {first}")))
         }
     }
+}
+
+/// Why a body is not exactly one JSON value.
+enum OneValue {
+    /// A whole value ends at this byte and something other than whitespace follows.
+    Trailing(usize),
+    Invalid(serde_json::Error),
+}
+
+fn one_value(bytes: &[u8]) -> std::result::Result<Value, OneValue> {
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<Value>();
+    let value = match values.next() {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(OneValue::Invalid(e)),
+        None => return Err(OneValue::Invalid(serde::de::Error::custom("no value"))),
+    };
+    let end = values.byte_offset();
+    if bytes[end..].iter().all(u8::is_ascii_whitespace) {
+        Ok(value)
+    } else {
+        Err(OneValue::Trailing(end))
+    }
+}
+
+/// Every position of `needle` in `hay`.
+fn memchr_all<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(move |(_, w)| *w == needle)
+        .map(|(i, _)| i)
 }
 
 /// Checks the HTTP status. 401/403 are auth failures whatever the body says; 5xx are server
@@ -260,19 +317,37 @@ fn id_matches(got: Option<&Value>, expected: u64) -> bool {
     }
 }
 
+/// Where a reply object came from, for the body an error keeps: the whole reply of a single
+/// call, or only the call's own element of a batch (so 250 failing calls do not keep 250 copies
+/// of the whole reply).
+#[derive(Clone, Copy)]
+enum Raw<'a> {
+    Whole(&'a [u8]),
+    Element,
+}
+
+impl Raw<'_> {
+    fn body(self, obj: &Value) -> Body {
+        match self {
+            Raw::Whole(bytes) => Body::from_bytes(bytes),
+            Raw::Element => Body(obj.to_string()),
+        }
+    }
+}
+
 /// Reads one reply object.
 fn read_object(
     method: &str,
     expected_id: u64,
     obj: Value,
-    leaked: Option<String>,
-    raw: &[u8],
+    leaked: Option<Arc<str>>,
+    raw: Raw<'_>,
 ) -> Result<Reply> {
     let Value::Object(mut map) = obj else {
         return Err(Error::Response {
             method: method.into(),
             reason: "reply is not a JSON object".into(),
-            body: Body::from_bytes(raw),
+            body: raw.body(&obj),
         });
     };
     if let Some(err) = map.get("error").filter(|e| !e.is_null()) {
@@ -280,13 +355,14 @@ fn read_object(
         return Err(rpc_error(method, err));
     }
     if !id_matches(map.get("id"), expected_id) {
+        let reason = format!(
+            "reply id {} does not match request id {expected_id}",
+            map.get("id").unwrap_or(&Value::Null)
+        );
         return Err(Error::Response {
             method: method.into(),
-            reason: format!(
-                "reply id {} does not match request id {expected_id}",
-                map.get("id").unwrap_or(&Value::Null)
-            ),
-            body: Body::from_bytes(raw),
+            reason,
+            body: raw.body(&Value::Object(map)),
         });
     }
     match map.remove("result") {
@@ -294,7 +370,7 @@ fn read_object(
         None => Err(Error::Response {
             method: method.into(),
             reason: "reply has neither `result` nor `error`".into(),
-            body: Body::from_bytes(raw),
+            body: raw.body(&Value::Object(map)),
         }),
     }
 }
@@ -303,7 +379,7 @@ fn read_object(
 pub fn decode_single(method: &str, expected_id: u64, status: u16, body: &[u8]) -> Result<Reply> {
     check_status(method, status, body)?;
     let (v, leaked) = parse_body(method, body)?;
-    read_object(method, expected_id, v, leaked, body)
+    read_object(method, expected_id, v, leaked, Raw::Whole(body))
 }
 
 /// Decodes the reply to a batch: one result per call, in call order (`calls` are method names
@@ -342,33 +418,71 @@ pub fn decode_batch(calls: &[(&str, u64)], status: u16, body: &[u8]) -> Result<V
         }
     };
     // Replies come in request order, but match by id so a reordering server is read right too.
+    // The framing must be exact: one reply per call, each id once, no id that was not sent.
+    // Kanboard answers an element it could not parse with `id: null`; such replies stand for
+    // the calls left without one.
+    let frame_error = |reason: String| Error::Response {
+        method: label.into(),
+        reason,
+        body: Body::from_bytes(body),
+    };
+    if items.len() != calls.len() {
+        return Err(frame_error(format!(
+            "the batch had {} calls and the reply has {} elements",
+            calls.len(),
+            items.len()
+        )));
+    }
+    let sent: std::collections::HashSet<u64> = calls.iter().map(|&(_, id)| id).collect();
     let mut by_id: std::collections::HashMap<u64, Value> =
         std::collections::HashMap::with_capacity(items.len());
     let mut unmatched = Vec::new();
     for item in items {
-        match item.get("id").and_then(|id| {
+        let id = item.get("id").filter(|id| !id.is_null()).map(|id| {
             id.as_u64()
                 .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
-        }) {
-            Some(id) => {
-                by_id.insert(id, item);
+                .ok_or_else(|| id.to_string())
+        });
+        match id {
+            Some(Ok(id)) if !sent.contains(&id) => {
+                return Err(frame_error(format!(
+                    "the reply has id {id}, which the batch did not send"
+                )));
+            }
+            Some(Ok(id)) => {
+                if by_id.insert(id, item).is_some() {
+                    return Err(frame_error(format!("the reply has id {id} twice")));
+                }
+            }
+            Some(Err(shown)) => {
+                return Err(frame_error(format!(
+                    "the reply has id {shown}, which the batch did not send"
+                )));
             }
             None => unmatched.push(item),
         }
     }
+    let mut unmatched = unmatched.into_iter();
     Ok(calls
         .iter()
         .map(|&(method, id)| match by_id.remove(&id) {
-            Some(item) => read_object(method, id, item, leaked.clone(), body),
-            None => Err(match unmatched.first().and_then(|u| u.get("error")) {
+            Some(item) => read_object(method, id, item, leaked.clone(), Raw::Element),
+            None => match unmatched.next() {
                 // An element the server could not parse answers with `id: null`.
-                Some(err) => rpc_error(method, err),
-                None => Error::Response {
+                Some(item) => match item.get("error").filter(|e| !e.is_null()) {
+                    Some(err) => Err(rpc_error(method, err)),
+                    None => Err(Error::Response {
+                        method: method.into(),
+                        reason: format!("no reply with id {id} in the batch"),
+                        body: Body(item.to_string()),
+                    }),
+                },
+                None => Err(Error::Response {
                     method: method.into(),
                     reason: format!("no reply with id {id} in the batch"),
-                    body: Body::from_bytes(body),
-                },
-            }),
+                    body: Body(String::new()),
+                }),
+            },
         })
         .collect())
 }

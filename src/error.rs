@@ -122,12 +122,35 @@ pub enum Error {
     },
 
     /// The server answered `false` (or `0`, or `null`) where success was expected: validation
-    /// failed, a duplicate, a missing parent object.
+    /// failed, a duplicate, a missing parent object. `detail` is text the server printed before
+    /// its JSON (shared by every call of a batch, not copied per call).
     #[error("{method}: the server refused the operation (it answered {returned}){}", detail_suffix(.detail))]
     Rejected {
         method: String,
         returned: String,
-        detail: Option<String>,
+        detail: Option<std::sync::Arc<str>>,
+    },
+
+    /// The server answered with an HTTP redirect. It is not followed by default, since a JSON-RPC
+    /// endpoint does not move and following one can carry credentials and the request body
+    /// elsewhere; with [`ClientBuilder::follow_redirects`](crate::ClientBuilder::follow_redirects)
+    /// only same-origin 307/308 redirects are followed, and this is what any other one gives.
+    #[error("{method}: the server redirects (HTTP {status}) to {}: fix the URL{}", location.as_deref().unwrap_or("(no Location header)"), redirect_hint(*.status))]
+    Redirect {
+        method: String,
+        status: u16,
+        /// The `Location` header, credentials in it masked.
+        location: Option<String>,
+    },
+
+    /// A reply or an upload is larger than the client's limit; nothing more of it was read.
+    #[error("{method}: {what} is larger than the limit of {limit} bytes{}; {}", size_suffix(*.size), what.how_to_raise())]
+    TooLarge {
+        method: String,
+        what: SizeLimit,
+        limit: u64,
+        /// The size, when it was known (a `Content-Length`, a file's length).
+        size: Option<u64>,
     },
 
     /// HTTP 5xx: usually a PHP fatal error (Kanboard sends an empty HTML body).
@@ -191,6 +214,49 @@ fn connection_cause(e: &reqwest::Error) -> String {
     }
 }
 
+fn redirect_hint(status: u16) -> &'static str {
+    match status {
+        301..=303 => " (following it would turn the call into a GET)",
+        _ => "",
+    }
+}
+
+fn size_suffix(size: Option<u64>) -> String {
+    size.map(|s| format!(" ({s} bytes)")).unwrap_or_default()
+}
+
+/// Which of the client's size limits was exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SizeLimit {
+    /// The server's reply ([`ClientBuilder::max_reply_size`](crate::ClientBuilder::max_reply_size)).
+    Reply,
+    /// A file to upload ([`ClientBuilder::max_upload_size`](crate::ClientBuilder::max_upload_size)).
+    Upload,
+}
+
+impl SizeLimit {
+    fn how_to_raise(self) -> &'static str {
+        match self {
+            SizeLimit::Reply => {
+                "raise it with `ClientBuilder::max_reply_size` if the reply is expected"
+            }
+            SizeLimit::Upload => {
+                "raise it with `ClientBuilder::max_upload_size` if the file is expected"
+            }
+        }
+    }
+}
+
+impl fmt::Display for SizeLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SizeLimit::Reply => "the reply",
+            SizeLimit::Upload => "the file to upload",
+        })
+    }
+}
+
 fn data_suffix(d: &Option<Box<serde_json::Value>>) -> String {
     match d.as_deref() {
         Some(serde_json::Value::String(s)) => format!(" ({s})"),
@@ -199,14 +265,19 @@ fn data_suffix(d: &Option<Box<serde_json::Value>>) -> String {
     }
 }
 
-fn detail_suffix(d: &Option<String>) -> String {
+fn detail_suffix(d: &Option<std::sync::Arc<str>>) -> String {
     match d {
-        Some(s) => format!("; server printed: {}", Body(s.clone())),
+        Some(s) => format!("; server printed: {}", Body(s.to_string())),
         None => String::new(),
     }
 }
 
 impl Error {
+    /// A reply or upload was over the client's size limit.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Error::TooLarge { .. })
+    }
+
     /// The object asked for does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Error::NotFound { .. })

@@ -83,6 +83,11 @@ impl From<jiff::civil::DateTime> for DateInput {
 
 /// Content of a file to upload: bytes in memory, or a path read when the request is sent.
 /// Sent base64-encoded; the encoding is the client's business.
+///
+/// A path is streamed from disk while the request is sent (a regular file is never whole in
+/// memory), under the client's timeout and
+/// [`max_upload_size`](crate::ClientBuilder::max_upload_size); input of unknown length (a pipe,
+/// `/dev/stdin`) is read before sending, never past that limit.
 #[derive(Clone)]
 pub enum FileContent {
     Bytes(Vec<u8>),
@@ -130,18 +135,23 @@ impl From<&std::path::Path> for FileContent {
 
 impl serde::Serialize for FileContent {
     /// Writes the base64 text straight into the serializer's output (`collect_str`), so encoding
-    /// into a request body does not build a second copy of it first; a file is read and encoded
-    /// a piece at a time, so it is never whole in memory either.
+    /// into a request body does not build a second copy of it first. A path is left for the
+    /// client to stream from disk when it sends the request; serialized anywhere
+    /// else, the file is read and encoded a piece at a time, up to the default upload limit.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let engine = &base64::engine::general_purpose::STANDARD;
         match self {
             FileContent::Bytes(b) => s.collect_str(&Base64Display::new(b, engine)),
             FileContent::Path(p) => {
+                if let Some(marker) = crate::body::note_upload(p) {
+                    return s.serialize_str(&marker);
+                }
                 let cannot_read = |e: std::io::Error| format!("cannot read {}: {e}", p.display());
                 let file = std::fs::File::open(p)
                     .map_err(|e| serde::ser::Error::custom(cannot_read(e)))?;
                 let streamed = StreamedBase64 {
                     file: &file,
+                    limit: crate::ClientBuilder::DEFAULT_MAX_UPLOAD_SIZE,
                     error: Cell::new(None),
                 };
                 let out = s.collect_str(&streamed)?;
@@ -157,6 +167,8 @@ impl serde::Serialize for FileContent {
 /// A file's content as base64 text, read piece by piece while it is written out.
 struct StreamedBase64<'a> {
     file: &'a std::fs::File,
+    /// Bytes read at most: endless input (`/dev/zero`) ends in an error, not in a full memory.
+    limit: u64,
     /// A read error. `fmt` cannot return it (a serializer may treat `fmt::Error` as its own
     /// writer's failure), so it stops writing and the caller reports this afterwards.
     error: Cell<Option<std::io::Error>>,
@@ -176,6 +188,7 @@ impl fmt::Display for StreamedBase64<'_> {
         }
         let mut raw = vec![0u8; PIECE];
         let mut text = String::with_capacity(PIECE / 3 * 4);
+        let mut total = 0u64;
         loop {
             let mut filled = 0;
             while filled < PIECE {
@@ -190,6 +203,14 @@ impl fmt::Display for StreamedBase64<'_> {
                 }
             }
             if filled == 0 {
+                return Ok(());
+            }
+            total += filled as u64;
+            if total > self.limit {
+                self.error.set(Some(std::io::Error::other(format!(
+                    "larger than the upload limit of {} bytes",
+                    self.limit
+                ))));
                 return Ok(());
             }
             text.clear();

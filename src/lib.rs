@@ -17,6 +17,7 @@
 //! ```
 
 mod batch;
+mod body;
 mod client;
 pub mod config;
 mod convention;
@@ -31,7 +32,7 @@ mod request;
 
 pub use batch::{Batch, BatchOutput, BatchResults, Slot};
 pub use client::{Auth, ClientBuilder, KanboardClient, RetryPolicy};
-pub use error::{AuthFailure, Body, Error, OptionalExt, Result};
+pub use error::{AuthFailure, Body, Error, OptionalExt, Result, SizeLimit};
 pub use inputs::{DateInput, FileContent, Secret};
 pub use request::Request;
 

@@ -17,17 +17,18 @@ pub trait Request: serde::Serialize + Send {
 }
 
 /// Sends a typed request and decodes its result. The request is serialized straight into the
-/// body bytes and then dropped, so an upload's content is held once as its base64 text (plus,
-/// for bytes given in memory, the caller's bytes until the body is written).
+/// body bytes and then dropped, so an upload's content given in memory is held once as its
+/// base64 text (plus the caller's bytes until the body is written); a file given by path is
+/// streamed from disk as the request goes out.
 pub(crate) async fn send<R: Request>(req: R) -> Result<R::Output> {
     let desc = req.descriptor();
     let client = req.client().clone();
     client.check_auth(desc)?;
     let id = client.next_id();
-    let body = crate::envelope::request_body(desc.rpc_name, id, Some(&req))
-        .map_err(|e| crate::client::input_error(desc.rpc_name, e))?;
+    let (json, uploads) = crate::client::serialize_call(desc.rpc_name, id, &req)?;
     drop(req);
-    let ident = crate::convention::identifier(&body);
+    let ident = crate::convention::identifier(&json);
+    let body = client.prepare_body(desc.rpc_name, json, uploads).await?;
     let reply = client
         .call_once(desc.rpc_name, id, body, desc.read_only)
         .await?;

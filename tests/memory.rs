@@ -181,3 +181,128 @@ fn an_upload_holds_one_base64_copy() {
     let encoded = UPLOAD_SIZE.div_ceil(3) * 4;
     assert!(server.body_bytes.load(Ordering::SeqCst) > 2 * encoded);
 }
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Bound on the heap a reply over the limit may take, as a multiple of the limit: the buffer
+/// grows by doubling up to the limit, and the allocator counts a `realloc` as both blocks;
+/// plus [`SLACK`] for the connection's own buffers.
+const OVER_LIMIT_BOUND: f64 = 2.0;
+const SLACK: usize = 1024 * 1024;
+
+fn within_over_limit_bound(peak: usize, limit: u64) -> bool {
+    peak as f64 <= OVER_LIMIT_BOUND * limit as f64 + SLACK as f64
+}
+
+#[test]
+fn an_endless_reply_takes_no_more_than_the_reply_limit() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    let server = rt.block_on(raw_server::start(Script::Endless));
+    // The default limit, as a user who set nothing gets it.
+    let kb = KanboardClient::new(server.http(), "token").unwrap();
+    let limit = kanboard::ClientBuilder::DEFAULT_MAX_REPLY_SIZE;
+    let started = std::time::Instant::now();
+    let (result, peak) = peak_of(|| rt.block_on(kb.application().get_version().send()));
+    let e = result.unwrap_err();
+    assert!(e.is_too_large(), "{e:?}");
+    let ratio = peak as f64 / limit as f64;
+    println!(
+        "endless reply, default limit {:.0} MiB: stopped after {:.2} s, peak heap {:.1} MiB = {ratio:.2}x the limit (bound {OVER_LIMIT_BOUND}x + 1 MiB)",
+        mib(limit as usize),
+        started.elapsed().as_secs_f64(),
+        mib(peak)
+    );
+    assert!(within_over_limit_bound(peak, limit), "{ratio:.2}x");
+}
+
+#[test]
+fn a_50_mb_reply_within_and_over_the_limit() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    const LEN: usize = 50_000_000;
+    for declared in [true, false] {
+        let server = rt.block_on(raw_server::start(Script::Padded { len: LEN, declared }));
+        // Within the default limit: read and decoded (the reply's bytes, then its string).
+        let kb = KanboardClient::new(server.http(), "token").unwrap();
+        let (version, peak) =
+            peak_of(|| rt.block_on(kb.application().get_version().send()).unwrap());
+        assert!(version.len() > LEN - 100);
+        drop(version);
+        let ratio = peak as f64 / LEN as f64;
+        println!(
+            "50 MB reply (Content-Length {}), default limit: peak heap {:.1} MiB = {ratio:.2}x the reply",
+            if declared { "sent" } else { "absent" },
+            mib(peak)
+        );
+        // The reply's bytes and the decoded text: about two copies, and a third for the
+        // JSON tree's own string while it is decoded.
+        assert!(ratio <= 3.5, "{ratio:.2}x");
+
+        // Over a lower limit: refused, holding at most the limit.
+        let limit: u64 = 8 * 1024 * 1024;
+        let kb = KanboardClient::builder(server.http())
+            .app_token("token")
+            .max_reply_size(Some(limit))
+            .build()
+            .unwrap();
+        let (result, peak) = peak_of(|| rt.block_on(kb.application().get_version().send()));
+        assert!(result.unwrap_err().is_too_large());
+        println!(
+            "50 MB reply (Content-Length {}), limit 8 MiB: refused, peak heap {:.2} MiB",
+            if declared { "sent" } else { "absent" },
+            mib(peak)
+        );
+        assert!(within_over_limit_bound(peak, limit));
+    }
+}
+
+#[test]
+fn failing_calls_of_a_batch_keep_only_their_own_part_of_the_reply() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    const CALLS: usize = 250;
+    const EACH: usize = 20_000;
+    // Ids 2..=251: the warm-up call takes id 1. No element has a `result`, so every call fails.
+    let elements: Vec<Value> = (2..=CALLS as u64 + 1)
+        .map(|id| json!({"jsonrpc": "2.0", "id": id, "pad": "x".repeat(EACH)}))
+        .collect();
+    let body = serde_json::to_vec(&elements).unwrap();
+    let reply_len = body.len();
+    drop(elements);
+    let server = rt.block_on(raw_server::start(Script::Raw {
+        status: 200,
+        content_type: "application/json",
+        body,
+    }));
+    let kb = KanboardClient::new(server.http(), "token").unwrap();
+    rt.block_on(kb.application().get_version().send()).ok();
+    let (errors, peak) = peak_of(|| {
+        let mut batch = kb.batch();
+        let slots: Vec<_> = (0..CALLS)
+            .map(|_| batch.add(kb.application().get_version()).unwrap())
+            .collect();
+        let mut results = rt.block_on(batch.send()).unwrap();
+        slots
+            .into_iter()
+            .map(|s| results.take(s).unwrap_err())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(errors.len(), CALLS);
+    assert!(errors.iter().all(
+        |e| matches!(e, kanboard::Error::Response { body, .. } if body.as_str().len() < EACH + 100)
+    ));
+    let ratio = peak as f64 / reply_len as f64;
+    println!(
+        "batch of {CALLS} failing calls, reply {:.2} MiB: peak heap {:.2} MiB = {ratio:.2}x the reply (each error keeps its own element)",
+        mib(reply_len),
+        mib(peak)
+    );
+    // Before, each error kept the whole reply: 250 copies.
+    assert!(ratio <= 6.0, "{ratio:.2}x");
+}

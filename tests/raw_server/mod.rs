@@ -32,6 +32,14 @@ pub enum Script {
     Close,
     /// Sends the status line and headers, then one byte of the body every 50 ms, forever.
     Trickle,
+    /// Answers this redirect status with this `Location` (`{self}` stands for the server's own
+    /// `127.0.0.1:<port>`).
+    Redirect { status: u16, location: String },
+    /// A 200 reply with no `Content-Length` whose body never ends (64 KiB at a time).
+    Endless,
+    /// A well-formed reply of about this many bytes (a string result), written a piece at a time
+    /// so the server holds no copy of it; `declared`: whether `Content-Length` is sent.
+    Padded { len: usize, declared: bool },
 }
 
 /// What one request looked like.
@@ -101,7 +109,8 @@ where
             let wrap = wrap.clone();
             connections.spawn(async move {
                 if let Ok(stream) = wrap(tcp).await {
-                    let _ = handle(stream, &script, &counters.0, &counters.1).await;
+                    let local = format!("127.0.0.1:{port}");
+                    let _ = handle(stream, &script, &counters.0, &counters.1, local).await;
                 }
             });
         }
@@ -119,6 +128,7 @@ async fn handle(
     script: &Script,
     counter: &AtomicUsize,
     body_bytes: &AtomicUsize,
+    local_addr: String,
 ) -> io::Result<()> {
     if let Script::AcceptOnly = script {
         std::future::pending::<()>().await;
@@ -158,6 +168,50 @@ async fn handle(
                 return s.shutdown().await;
             }
             Script::Close => return s.shutdown().await,
+            Script::Redirect { status, location } => {
+                let location = location.replace("{self}", &local_addr);
+                let head = format!(
+                    "HTTP/1.1 {status} Moved\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"
+                );
+                s.write_all(head.as_bytes()).await?;
+                s.flush().await?;
+            }
+            Script::Endless => {
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"")
+                    .await?;
+                let piece = vec![b'x'; 64 * 1024];
+                loop {
+                    s.write_all(&piece).await?;
+                }
+            }
+            Script::Padded { len, declared } => {
+                let head = format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":\"");
+                let tail = "\"}";
+                let fill = len.saturating_sub(head.len() + tail.len());
+                let length = if *declared {
+                    format!("Content-Length: {}\r\n", head.len() + fill + tail.len())
+                } else {
+                    "Connection: close\r\n".to_owned()
+                };
+                s.write_all(
+                    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}\r\n")
+                        .as_bytes(),
+                )
+                .await?;
+                s.write_all(head.as_bytes()).await?;
+                let piece = vec![b'x'; 64 * 1024];
+                let mut left = fill;
+                while left > 0 {
+                    let n = left.min(piece.len());
+                    s.write_all(&piece[..n]).await?;
+                    left -= n;
+                }
+                s.write_all(tail.as_bytes()).await?;
+                s.flush().await?;
+                if !*declared {
+                    return s.shutdown().await;
+                }
+            }
             Script::Trickle => {
                 s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
                     .await?;
