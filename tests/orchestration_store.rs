@@ -157,6 +157,7 @@ fn malformed_or_wrong_version_files_are_typed_errors() {
     // A write on a broken file is refused rather than replacing it.
     std::fs::write(&path, "{not json").unwrap();
     assert!(store.create_portfolio("x", "", &[]).is_err());
+    assert!(matches!(store.save(&[]), Err(Error::StoreFormat { .. })));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{not json");
 }
 
