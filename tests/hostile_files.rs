@@ -366,3 +366,23 @@ fn refusals_are_typed() {
         .unwrap_err();
     assert!(matches!(e, Error::File(_)), "{e:?}");
 }
+
+/// A rewrite keeps the file's owner and group: a 0640 file must not become readable by the
+/// writer's own group. Changing a file's group needs root, so this runs only as root.
+#[test]
+fn a_rewrite_keeps_the_files_group() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_dir("group");
+    let path = dir.join("portfolios.json");
+    std::fs::write(&path, STORE).unwrap();
+    set_mode(&path, 0o640);
+    if std::os::unix::fs::chown(&path, Some(4242), Some(4243)).is_err() {
+        eprintln!("skipped: changing a file's owner needs root");
+        return;
+    }
+    LocalPortfolioStore::new(&path)
+        .create_portfolio("A", "", &[])
+        .unwrap();
+    let m = std::fs::metadata(&path).unwrap();
+    assert_eq!((m.uid(), m.gid(), mode(&path)), (4242, 4243, 0o640));
+}
