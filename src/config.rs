@@ -284,24 +284,25 @@ impl ConfigFile {
         })
     }
 
-    /// Reads the file; a missing file is an empty configuration, as in kanboard-cli.
+    /// Reads the file; a missing file is an empty configuration, as in kanboard-cli. A
+    /// symbolic link is read through; a dangling link, or a FIFO, directory or device in the
+    /// file's place, is an error (see [`crate::safe_file`]), and reading never blocks.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(ConfigFile {
-                    path: path.to_owned(),
-                    exists: false,
-                    table: toml::Table::new(),
-                });
-            }
-            Err(e) => {
-                return Err(Error::Config {
-                    field: "config_file".into(),
-                    message: format!("cannot read {}: {e}", path.display()),
-                });
-            }
+        let file_error = |e: crate::safe_file::FileError| Error::Config {
+            field: "config_file".into(),
+            message: e.to_string(),
         };
+        let Some(bytes) = crate::safe_file::read(path).map_err(file_error)? else {
+            return Ok(ConfigFile {
+                path: path.to_owned(),
+                exists: false,
+                table: toml::Table::new(),
+            });
+        };
+        let text = String::from_utf8(bytes).map_err(|_| Error::Config {
+            field: "config_file".into(),
+            message: format!("{} is not valid UTF-8", path.display()),
+        })?;
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Config {
             field: "config_file".into(),
             message: format!(
@@ -369,9 +370,14 @@ impl ConfigFile {
             .unwrap_or_default()
     }
 
-    /// Adds or replaces a profile and writes the file with mode 0600 (it holds credentials),
-    /// creating the directory. The first profile written becomes `settings.default_profile`.
-    /// Other profiles and tables are kept (comments are not).
+    /// Adds or replaces a profile and writes the file, creating the directory. The first
+    /// profile written becomes `settings.default_profile`. Other profiles and tables are kept
+    /// (comments are not).
+    ///
+    /// The file is replaced atomically through [`crate::safe_file`]: a new file is created with
+    /// mode 0600 (it holds credentials), an existing one keeps its mode, a symbolic link stays a
+    /// link and its target is written; a read-only file, a dangling link or anything but a
+    /// regular file in the file's place is refused and left as it was.
     pub fn write_profile(&mut self, name: &str, values: &[(Field, String)]) -> Result<()> {
         let io = |path: &Path, e: std::io::Error| Error::Config {
             field: "config_file".into(),
@@ -408,41 +414,13 @@ impl ConfigFile {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
-        write_private(&self.path, text.as_bytes()).map_err(|e| io(&self.path, e))?;
+        crate::safe_file::write(&self.path, text.as_bytes()).map_err(|e| Error::Config {
+            field: "config_file".into(),
+            message: e.to_string(),
+        })?;
         self.exists = true;
         Ok(())
     }
-}
-
-/// Writes through a temporary file created 0600 in the same directory, then renames it, so the
-/// credentials are never readable by others, not even for a moment.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let result = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 fn home_dir() -> Option<PathBuf> {

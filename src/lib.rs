@@ -29,6 +29,7 @@ mod error;
 mod inputs;
 pub mod orchestration;
 mod request;
+pub mod safe_file;
 
 pub use batch::{Batch, BatchOutput, BatchResults, Slot};
 pub use client::{Auth, ClientBuilder, KanboardClient, RetryPolicy};

@@ -157,11 +157,12 @@ fn malformed_or_wrong_version_files_are_typed_errors() {
     // A write on a broken file is refused rather than replacing it.
     std::fs::write(&path, "{not json").unwrap();
     assert!(store.create_portfolio("x", "", &[]).is_err());
+    assert!(matches!(store.save(&[]), Err(Error::StoreFormat { .. })));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{not json");
 }
 
 #[test]
-fn unknown_fields_survive_a_rewrite_and_the_file_is_private() {
+fn unknown_fields_survive_a_rewrite_and_the_mode_is_kept() {
     let dir = temp_dir("extra");
     let path = dir.join("portfolios.json");
     std::fs::write(
@@ -172,17 +173,21 @@ fn unknown_fields_survive_a_rewrite_and_the_file_is_private() {
             "created_at": null, "updated_at": null, "owner_id": 7}]}"#,
     )
     .unwrap();
+    #[cfg(unix)]
+    let mode = || {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777
+    };
+    #[cfg(unix)]
+    let before = mode();
     let store = LocalPortfolioStore::new(&path);
     store.add_task_to_milestone("A", "M", 5, false).unwrap();
     let p = store.get_portfolio("A").unwrap();
     assert_eq!(p.extra["owner_id"], 7);
     assert_eq!(p.milestones[0].extra["color_id"], "red");
+    // A rewrite keeps the file's mode (a new file is 0600: tests/hostile_files.rs).
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-    }
+    assert_eq!(mode(), before);
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()

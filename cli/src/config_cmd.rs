@@ -1,5 +1,5 @@
 //! `kanboard config init | show | test | path | profiles`: the same file as kanboard-cli,
-//! written with mode 0600.
+//! created with mode 0600 (an existing file keeps its mode; see `kanboard::safe_file`).
 
 use crate::app::Ctx;
 use crate::failure::{Exit, Failure};
@@ -142,7 +142,27 @@ fn init(ctx: &Ctx, force: bool) -> Result<Outcome, Failure> {
     file.write_profile(&profile, &values)
         .map_err(Failure::from)?;
     Ok(Outcome::Done(format!(
-        "Config written to {} (profile `{profile}`, readable only by you)",
-        path.display()
+        "Config written to {} (profile `{profile}`, {})",
+        path.display(),
+        who_can_read(&path)
     )))
+}
+
+/// An existing file keeps its mode when rewritten, so say so when that lets others read it.
+fn who_can_read(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            let mode = m.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return format!(
+                    "mode {mode:04o} kept: others can read it; `chmod 600` it to keep the \
+                     credentials private"
+                );
+            }
+        }
+    }
+    let _ = path;
+    "readable only by you".into()
 }

@@ -36,7 +36,12 @@ pub enum Error {
     #[error("portfolio store {}: {reason}", .path.display())]
     StoreFormat { path: PathBuf, reason: String },
 
-    /// Reading, writing or locking the store file failed.
+    /// The store file could not be read or replaced: a refusal (a read-only file, a dangling
+    /// link, a FIFO or directory in its place) or a system error; nothing was changed.
+    #[error("portfolio store: {0}")]
+    File(#[from] crate::safe_file::FileError),
+
+    /// Creating the store's folder or locking the store failed.
     #[error("portfolio store {}: {action}: {source}", .path.display())]
     Io {
         path: PathBuf,

@@ -3,18 +3,26 @@
 //!
 //! Every change is a read-modify-write under an exclusive lock on a sidecar file
 //! (`portfolios.json.lock`), so concurrent writers of this library never lose an update.
-//! The new content goes to a temporary file in the same folder, is flushed to disk, renamed
-//! over the store and the folder is flushed: a reader (or kanboard-cli, which takes no lock)
-//! sees the old file or the new one, never a part of one, even if the writer is killed.
+//! The file is read and replaced through [`crate::safe_file`]: the new content goes to a
+//! temporary file in the same folder, is flushed to disk, renamed over the store and the folder
+//! is flushed, so a reader (or kanboard-cli, which takes no lock) sees the old file or the new
+//! one, never a part of one, even if the writer is killed. A symbolic link is written through
+//! (the link stays, its target is replaced, and the lock is taken beside the target); a dangling
+//! link, a read-only file, or a FIFO, directory or device in the store's place is a typed
+//! [`Error::File`] and nothing changes; an existing file keeps its mode, a new one is 0600.
+//!
+//! Keys this library does not know are kept across a rewrite, at the top level of the file as
+//! in each portfolio and milestone: a newer kanboard-cli's additions are not lost (kanboard-cli
+//! itself writes only `version` and `portfolios`, so it would drop them).
 
 use super::error::{Error, Result};
 use super::models::{Milestone, Portfolio, now_naive};
+use crate::safe_file;
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use serde_json::{Map, Value};
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 const VERSION: u64 = 1;
 
@@ -42,13 +50,25 @@ pub fn default_store_path() -> Result<PathBuf> {
 struct FileOut<'a> {
     version: u64,
     portfolios: &'a [Portfolio],
+    #[serde(flatten)]
+    extra: &'a Map<String, Value>,
 }
 
 #[derive(Deserialize)]
 struct FileIn {
-    version: serde_json::Value,
+    version: Value,
     #[serde(default)]
     portfolios: Option<Vec<Portfolio>>,
+    /// Top-level keys other than these two, written back as they were.
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+/// The whole file: the portfolios and the top-level keys kept for the next write.
+#[derive(Default)]
+struct Content {
+    portfolios: Vec<Portfolio>,
+    extra: Map<String, Value>,
 }
 
 /// Changes to a portfolio; fields left `None` stay as they are.
@@ -110,8 +130,6 @@ pub struct LocalPortfolioStore {
     path: PathBuf,
 }
 
-static TEMP_SEQ: AtomicU64 = AtomicU64::new(0);
-
 impl LocalPortfolioStore {
     /// A store at this path (created on the first write).
     pub fn new(path: impl Into<PathBuf>) -> Self {
@@ -137,15 +155,17 @@ impl LocalPortfolioStore {
 
     /// Every portfolio; empty when the file does not exist yet.
     pub fn load(&self) -> Result<Vec<Portfolio>> {
-        let bytes = match fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(self.io("read")(e)),
-        };
-        self.parse(&bytes)
+        Ok(self.read_content()?.portfolios)
     }
 
-    fn parse(&self, bytes: &[u8]) -> Result<Vec<Portfolio>> {
+    fn read_content(&self) -> Result<Content> {
+        match safe_file::read(&self.path)? {
+            Some(bytes) => self.parse(&bytes),
+            None => Ok(Content::default()),
+        }
+    }
+
+    fn parse(&self, bytes: &[u8]) -> Result<Content> {
         let bad = |reason: String| Error::StoreFormat {
             path: self.path.clone(),
             reason,
@@ -158,13 +178,18 @@ impl LocalPortfolioStore {
                 file.version
             )));
         }
-        Ok(file.portfolios.unwrap_or_default())
+        Ok(Content {
+            portfolios: file.portfolios.unwrap_or_default(),
+            extra: file.extra,
+        })
     }
 
-    /// Replaces the whole content (under the lock).
+    /// Replaces every portfolio (under the lock). The file's other top-level keys are kept, so
+    /// a file that cannot be read as a store is refused rather than replaced.
     pub fn save(&self, portfolios: &[Portfolio]) -> Result<()> {
         let _lock = self.lock()?;
-        self.write_unlocked(portfolios)
+        let extra = self.read_content()?.extra;
+        self.write_unlocked(portfolios, &extra)
     }
 
     /// Read-modify-write under the store's exclusive lock: `change` sees the current content,
@@ -174,18 +199,20 @@ impl LocalPortfolioStore {
         change: impl FnOnce(&mut Vec<Portfolio>) -> Result<(T, bool)>,
     ) -> Result<T> {
         let _lock = self.lock()?;
-        let mut portfolios = self.load()?;
-        let (out, changed) = change(&mut portfolios)?;
+        let mut content = self.read_content()?;
+        let (out, changed) = change(&mut content.portfolios)?;
         if changed {
-            self.write_unlocked(&portfolios)?;
+            self.write_unlocked(&content.portfolios, &content.extra)?;
         }
         Ok(out)
     }
 
-    fn lock_path(&self) -> PathBuf {
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+    /// `NAME.lock` beside the file a write replaces (a link's target), so that every path to
+    /// one store shares one lock.
+    fn lock_path(target: &Path) -> PathBuf {
+        let mut name = target.file_name().unwrap_or_default().to_os_string();
         name.push(".lock");
-        self.path.with_file_name(name)
+        target.with_file_name(name)
     }
 
     fn dir(&self) -> PathBuf {
@@ -198,75 +225,34 @@ impl LocalPortfolioStore {
     /// Takes the exclusive cross-process lock; released when the returned file is dropped.
     fn lock(&self) -> Result<File> {
         fs::create_dir_all(self.dir()).map_err(self.io("create the folder"))?;
-        let file = private_options()
+        let target = safe_file::resolve(&self.path)?;
+        let file = safe_file::private_options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
-            .open(self.lock_path())
+            .open(Self::lock_path(&target))
             .map_err(self.io("open the lock file"))?;
         file.lock().map_err(self.io("lock"))?;
         Ok(file)
     }
 
-    fn temp_prefix(&self) -> String {
-        format!(
-            ".{}.",
-            self.path.file_name().unwrap_or_default().to_string_lossy()
-        )
-    }
-
     /// Writes atomically; the caller holds the lock.
-    fn write_unlocked(&self, portfolios: &[Portfolio]) -> Result<()> {
-        let dir = self.dir();
-        self.remove_stale_temps(&dir);
+    fn write_unlocked(&self, portfolios: &[Portfolio], extra: &Map<String, Value>) -> Result<()> {
         let mut text = serde_json::to_vec_pretty(&FileOut {
             version: VERSION,
             portfolios,
+            extra,
         })
         .map_err(|e| Error::StoreFormat {
             path: self.path.clone(),
             reason: format!("cannot encode: {e}"),
         })?;
         text.push(b'\n');
-        let temp = dir.join(format!(
-            "{}{}.{}.tmp",
-            self.temp_prefix(),
-            std::process::id(),
-            TEMP_SEQ.fetch_add(1, Ordering::Relaxed)
-        ));
-        let result = (|| {
-            let mut f = private_options()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(self.io("create a temporary file"))?;
-            f.write_all(&text).map_err(self.io("write"))?;
-            f.sync_all().map_err(self.io("flush"))?;
-            drop(f);
-            fs::rename(&temp, &self.path).map_err(self.io("replace the file"))?;
-            sync_dir(&dir).map_err(self.io("flush the folder"))
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        result
-    }
-
-    /// Temporary files a killed writer left behind. Only called under the lock, when no
-    /// other writer of this library can have one open.
-    fn remove_stale_temps(&self, dir: &Path) {
-        let prefix = self.temp_prefix();
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&prefix) && name.ends_with(".tmp") {
-                let _ = fs::remove_file(e.path());
-            }
-        }
+        // Under the lock no writer of this library has a temporary file open.
+        safe_file::remove_stale_temps(&safe_file::resolve(&self.path)?);
+        safe_file::write(&self.path, &text)?;
+        Ok(())
     }
 
     // ----- portfolios -----
@@ -520,29 +506,4 @@ fn find_milestone_mut<'a>(p: &'a mut Portfolio, name: &str) -> Result<&'a mut Mi
             portfolio,
             milestone: name.into(),
         })
-}
-
-/// Files readable and writable by the owner only, as kanboard-cli's `mkstemp` leaves them.
-fn private_options() -> OpenOptions {
-    #[allow(unused_mut)]
-    let mut o = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o
-}
-
-/// Makes a rename durable: on Unix the folder entry is flushed too.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
 }
