@@ -616,7 +616,7 @@ impl Spec {
                     named.insert("filename".into(), Value::String(filename.clone()));
                     out.insert("filename".into(), Value::String(filename));
                     if let Some(d) = in_method(blob) {
-                        out.insert(d.wire.into(), Value::String(params::read_base64(path)?));
+                        out.insert(d.wire.into(), params::upload(path)?);
                     }
                 }
             }

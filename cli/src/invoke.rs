@@ -15,6 +15,9 @@ pub fn describe(params: &Map<String, Value>) -> String {
     params
         .iter()
         .map(|(k, v)| {
+            if let Some(path) = crate::params::upload_path(v) {
+                return format!("{k}=@{path}");
+            }
             let shown = match v {
                 Value::String(s) if s.len() > 40 => {
                     format!("\"{}…\"", &s[..s.floor_char_boundary(37)])
@@ -43,7 +46,7 @@ pub async fn call(
     }
     let shown = describe(&params);
     let raw = kb
-        .call(desc.rpc_name, Value::Object(params))
+        .call(desc.rpc_name, crate::params::Sendable(&params))
         .await
         .map_err(|e| ctx.fail(e))?;
     kanboard::api::descriptors::decode_normalized(desc, raw).map_err(|e| {

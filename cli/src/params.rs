@@ -3,11 +3,9 @@
 //! decides both, so a new schema entry needs no code here.
 
 use crate::failure::Failure;
-use base64::Engine;
 use clap::{Arg, ArgAction, ArgMatches};
 use kanboard::descriptor::{EnumDescriptor, ParamDescriptor};
 use serde_json::{Map, Value};
-use std::io::Read;
 
 /// What a schema type spelling means on the command line.
 #[derive(Debug, Clone, Copy)]
@@ -253,29 +251,67 @@ pub fn value(m: &ArgMatches, id: &str, p: &ParamDescriptor) -> Result<Option<Val
                 Kind::Float => Value::from(*m.get_one::<f64>(id).expect("typed")),
                 Kind::Bool => Value::from(*m.get_one::<bool>(id).expect("typed")),
                 Kind::Json => m.get_one::<Value>(id).expect("typed").clone(),
-                Kind::Bytes => {
-                    let path = m.get_one::<String>(id).expect("typed");
-                    Value::String(read_base64(path)?)
-                }
+                Kind::Bytes => upload(m.get_one::<String>(id).expect("typed"))?,
                 _ => Value::String(m.get_one::<String>(id).expect("typed").clone()),
             }))
         }
     }
 }
 
-/// Reads a file (or standard input for `-`) as base64, as the server takes uploads.
-pub fn read_base64(path: &str) -> Result<String, Failure> {
-    let mut bytes = Vec::new();
-    let result = if path == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::read(path).map(|b| bytes = b)
-    };
-    result.map_err(|e| {
-        Failure::usage(format!("cannot read {path}: {e}"))
+/// The key of the placeholder that stands for a file to upload in a parameter map. Random per
+/// process, so no JSON a user types (`--params`) can ask for a local file to be sent.
+fn upload_key() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        use std::hash::BuildHasher;
+        let nonce = std::collections::hash_map::RandomState::new().hash_one(0u8);
+        format!("\u{1}upload-{nonce:016x}")
+    })
+}
+
+/// A file (or standard input for `-`) to upload, as a parameter value. Nothing is read here:
+/// the client streams the file when the call is sent, under its upload size limit and timeout,
+/// so a large or endless input is never whole in memory ([`Sendable`]).
+pub fn upload(path: &str) -> Result<Value, Failure> {
+    let source = if path == "-" { "/dev/stdin" } else { path };
+    let cannot = |why: String| {
+        Failure::usage(format!("cannot read {path}: {why}"))
             .hint("give the path of a readable file, or - to read standard input")
-    })?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+    };
+    match std::fs::metadata(source) {
+        Ok(m) if m.is_dir() => return Err(cannot("it is a directory".into())),
+        Ok(_) => {}
+        Err(e) => return Err(cannot(e.to_string())),
+    }
+    let mut placeholder = Map::new();
+    placeholder.insert(upload_key().into(), Value::String(source.into()));
+    Ok(Value::Object(placeholder))
+}
+
+/// The file a parameter value stands for, if it is an upload's placeholder.
+pub fn upload_path(v: &Value) -> Option<&str> {
+    match v {
+        Value::Object(m) if m.len() == 1 => m.get(upload_key()).and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// A parameter map as sent: upload placeholders become the file's content, streamed by the
+/// client ([`kanboard::FileContent::Path`]).
+pub struct Sendable<'a>(pub &'a Map<String, Value>);
+
+impl serde::Serialize for Sendable<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            match upload_path(v) {
+                Some(path) => map.serialize_entry(k, &kanboard::FileContent::path(path))?,
+                None => map.serialize_entry(k, v)?,
+            }
+        }
+        map.end()
+    }
 }
 
 /// Collects the named parameters of a call, in schema order, under their wire names.

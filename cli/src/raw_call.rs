@@ -57,7 +57,7 @@ fn typed(p: &ParamDescriptor, text: &str) -> Result<Value, Failure> {
                 _ => return Err(bad("not true or false")),
             }),
             Kind::Json => serde_json::from_str(t).map_err(|_| bad("not JSON"))?,
-            Kind::Bytes => Value::String(params::read_base64(t)?),
+            Kind::Bytes => params::upload(t)?,
             _ => Value::String(t.to_owned()),
         })
     };
@@ -140,7 +140,7 @@ pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
         _ => {
             let method = desc.map(|d| d.rpc_name).unwrap_or(name);
             let v = kb
-                .call(method, Value::Object(params))
+                .call(method, params::Sendable(&params))
                 .await
                 .map_err(|e| ctx.fail(e))?;
             Ok(Outcome::Value(v, None))
