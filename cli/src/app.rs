@@ -281,8 +281,11 @@ pub fn run(args: Vec<std::ffi::OsString>) -> i32 {
         }
     };
     if matches.get_flag("verbose") {
+        crate::terminal_text::show_full_errors(true);
+        // Log lines can quote the server; they go through the same escaping as errors.
         let _ = tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
+            .with_writer(|| crate::terminal_text::VisibleStderr)
+            .with_ansi(false)
             .with_env_filter(tracing_subscriber::EnvFilter::new("kanboard=debug"))
             .try_init();
     }
