@@ -191,3 +191,111 @@ async fn big_integers_typed_as_json_are_refused_not_sent_as_floats() {
     let sent = serde_json::to_string(&received(&server).await[0]["params"]).unwrap();
     assert_eq!(sent, r#"{"task_id":9223372036854775807}"#);
 }
+
+/// A server that accepts connections and never answers; its address.
+fn stalled_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    format!("http://{addr}/jsonrpc.php")
+}
+
+#[test]
+fn a_stalled_server_times_out_as_configured_and_says_how_to_wait_longer() {
+    let home = dir();
+    let u = stalled_server();
+    let started = std::time::Instant::now();
+    let out = run(home.path(), &u, &["--timeout", "1", "call", "getVersion"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(6));
+    let line = one_error_line(&out.stderr);
+    assert!(
+        line.contains("the call timed out after 1s")
+            && line.contains("--timeout SECONDS, KANBOARD_TIMEOUT or `timeout` in the profile")
+            && line.contains("`timeout` from flag"),
+        "{line}"
+    );
+    assert!(!line.contains("is Kanboard running there"), "{line}");
+    // The same from the environment and from the profile.
+    let out = kanboard(home.path())
+        .args(["--url", &u, "--token", "t", "call", "getVersion"])
+        .env("KANBOARD_TIMEOUT", "0.5")
+        .output()
+        .unwrap();
+    let line = one_error_line(&out.stderr);
+    assert!(
+        line.contains("after 0.5s") && line.contains("env KANBOARD_TIMEOUT"),
+        "{line}"
+    );
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[profiles.default]\nurl = \"{u}\"\ntoken = \"t\"\ntimeout = 1\n"),
+    )
+    .unwrap();
+    let out = kanboard(home.path())
+        .args(["--config", config.to_str().unwrap(), "call", "getVersion"])
+        .output()
+        .unwrap();
+    let line = one_error_line(&out.stderr);
+    assert!(
+        line.contains("after 1s") && line.contains("from profile `default`"),
+        "{line}"
+    );
+}
+
+#[test]
+fn bad_transport_settings_are_config_errors_naming_their_source() {
+    let home = dir();
+    let u = "http://127.0.0.1:9/jsonrpc.php";
+    let out = kanboard(home.path())
+        .args(["--url", u, "--token", "t", "call", "getVersion"])
+        .env("KANBOARD_TIMEOUT", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let line = one_error_line(&out.stderr);
+    assert!(
+        line.contains("\"soon\" (from env KANBOARD_TIMEOUT)"),
+        "{line}"
+    );
+    let absent = home.path().join("absent.pem");
+    let out = run(
+        home.path(),
+        u,
+        &["--ca-cert", absent.to_str().unwrap(), "call", "getVersion"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let line = one_error_line(&out.stderr);
+    assert!(
+        line.contains("`ca_cert`") && line.contains("(from flag) cannot be read"),
+        "{line}"
+    );
+    let out = kanboard(home.path())
+        .args(["--url", u, "--token", "t", "call", "getVersion"])
+        .env("KANBOARD_INSECURE", "maybe")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let line = one_error_line(&out.stderr);
+    assert!(
+        line.contains("env KANBOARD_INSECURE") && line.contains("true or false"),
+        "{line}"
+    );
+    // `config show` lists the new settings with their sources.
+    let out = run(
+        home.path(),
+        u,
+        &["--insecure", "-o", "csv", "config", "show"],
+    );
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.contains("timeout,30,default") && shown.contains("insecure,true,flag"),
+        "{shown}"
+    );
+}
