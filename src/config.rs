@@ -20,6 +20,7 @@ use crate::client::KanboardClient;
 use crate::error::{Error, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The environment variables read, as kanboard-cli names them.
 pub mod env {
@@ -33,6 +34,12 @@ pub mod env {
     pub const PORTFOLIO_BACKEND: &str = "KANBOARD_PORTFOLIO_BACKEND";
     /// Not in kanboard-cli: another config file than `~/.config/kanboard/config.toml`.
     pub const CONFIG: &str = "KANBOARD_CONFIG";
+    /// Not in kanboard-cli: seconds allowed for a call.
+    pub const TIMEOUT: &str = "KANBOARD_TIMEOUT";
+    /// Not in kanboard-cli: a PEM file of CA certificates trusted besides the system's.
+    pub const CA_CERT: &str = "KANBOARD_CA_CERT";
+    /// Not in kanboard-cli: `true` skips TLS certificate verification.
+    pub const INSECURE: &str = "KANBOARD_INSECURE";
 }
 
 /// How the client logs in.
@@ -110,6 +117,12 @@ pub struct Overrides {
     pub username: Option<String>,
     pub password: Option<String>,
     pub portfolio_backend: Option<String>,
+    /// Seconds allowed for a call, e.g. `"30"` or `"2.5"`.
+    pub timeout: Option<String>,
+    /// Path of a PEM file of CA certificates to trust.
+    pub ca_cert: Option<String>,
+    /// `"true"` to skip TLS certificate verification.
+    pub insecure: Option<String>,
     /// The config file to read instead of the default one.
     pub config_file: Option<PathBuf>,
 }
@@ -126,6 +139,9 @@ impl fmt::Debug for Overrides {
             .field("username", &self.username)
             .field("password", &hidden(&self.password))
             .field("portfolio_backend", &self.portfolio_backend)
+            .field("timeout", &self.timeout)
+            .field("ca_cert", &self.ca_cert)
+            .field("insecure", &self.insecure)
             .field("config_file", &self.config_file)
             .finish()
     }
@@ -180,10 +196,16 @@ pub enum Field {
     Username,
     Password,
     PortfolioBackend,
+    /// Not in kanboard-cli: seconds allowed for a call.
+    Timeout,
+    /// Not in kanboard-cli: a PEM file of extra trusted CA certificates.
+    CaCert,
+    /// Not in kanboard-cli: skip TLS certificate verification.
+    Insecure,
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 10] = [
         Field::Url,
         Field::Token,
         Field::OutputFormat,
@@ -191,6 +213,9 @@ impl Field {
         Field::Username,
         Field::Password,
         Field::PortfolioBackend,
+        Field::Timeout,
+        Field::CaCert,
+        Field::Insecure,
     ];
 
     /// The key in a `[profiles.NAME]` table.
@@ -203,6 +228,9 @@ impl Field {
             Field::Username => "username",
             Field::Password => "password",
             Field::PortfolioBackend => "portfolio_backend",
+            Field::Timeout => "timeout",
+            Field::CaCert => "ca_cert",
+            Field::Insecure => "insecure",
         }
     }
 
@@ -216,6 +244,9 @@ impl Field {
             Field::Username => "--username",
             Field::Password => "--password",
             Field::PortfolioBackend => "--portfolio-backend",
+            Field::Timeout => "--timeout",
+            Field::CaCert => "--ca-cert",
+            Field::Insecure => "--insecure",
         }
     }
 
@@ -228,6 +259,9 @@ impl Field {
             Field::Username => env::USERNAME,
             Field::Password => env::PASSWORD,
             Field::PortfolioBackend => env::PORTFOLIO_BACKEND,
+            Field::Timeout => env::TIMEOUT,
+            Field::CaCert => env::CA_CERT,
+            Field::Insecure => env::INSECURE,
         }
     }
 
@@ -245,6 +279,9 @@ impl Field {
             Field::Username => o.username.as_ref(),
             Field::Password => o.password.as_ref(),
             Field::PortfolioBackend => o.portfolio_backend.as_ref(),
+            Field::Timeout => o.timeout.as_ref(),
+            Field::CaCert => o.ca_cert.as_ref(),
+            Field::Insecure => o.insecure.as_ref(),
         }
     }
 
@@ -253,10 +290,15 @@ impl Field {
             Field::OutputFormat => Some("table"),
             Field::AuthMode => Some("app"),
             Field::PortfolioBackend => Some("local"),
+            Field::Timeout => Some(DEFAULT_TIMEOUT_SECS),
+            Field::Insecure => Some("false"),
             _ => None,
         }
     }
 }
+
+/// The timeout when none is set, as the client builder's.
+const DEFAULT_TIMEOUT_SECS: &str = "30";
 
 /// The parsed config file: `[settings]`, `[profiles.NAME]` and `[workflows.NAME]`.
 #[derive(Debug, Clone, Default)]
@@ -563,6 +605,20 @@ impl Layers {
         }
     }
 
+    /// A value that is not what `field` takes: `expected` says what it takes.
+    fn unfit(&self, field: Field, expected: &str) -> Error {
+        let found = self.get(field);
+        Error::Config {
+            field: field.key().into(),
+            message: format!(
+                "{:?} (from {}) {expected}; {}",
+                found.value.as_deref().unwrap_or_default(),
+                found.source,
+                self.how_to_set(field)
+            ),
+        }
+    }
+
     fn missing(&self, field: Field, why: &str) -> Error {
         Error::Config {
             field: field.key().into(),
@@ -583,8 +639,26 @@ pub struct KanboardConfig {
     pub username: Option<String>,
     password: Option<Secret>,
     pub portfolio_backend: PortfolioBackend,
+    /// Time allowed for a call (connecting takes at most 10 s of it).
+    pub timeout: Duration,
+    /// The PEM file of extra trusted CA certificates, as given.
+    pub ca_cert: Option<PathBuf>,
+    ca_cert_pem: Option<PemText>,
+    /// Skip TLS certificate verification.
+    pub insecure: bool,
     /// The config file that was read (it may not exist).
     pub config_file: PathBuf,
+}
+
+/// A CA file's contents, read when the configuration is checked so that a missing or wrong
+/// file is reported with where its path came from. Debug shows only its size.
+#[derive(Clone)]
+struct PemText(Vec<u8>);
+
+impl fmt::Debug for PemText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PemText({} bytes)", self.0.len())
+    }
 }
 
 impl KanboardConfig {
@@ -633,6 +707,20 @@ impl KanboardConfig {
             Some(Some(b)) => b,
             _ => return Err(l.invalid(Field::PortfolioBackend, PortfolioBackend::NAMES)),
         };
+        let timeout = value(Field::Timeout)
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .filter(|t| *t > 0.0)
+            .and_then(|t| Duration::try_from_secs_f64(t).ok())
+            .ok_or_else(|| l.unfit(Field::Timeout, "is not a number of seconds above 0"))?;
+        let insecure = match value(Field::Insecure).as_deref().map(parse_bool) {
+            Some(Some(b)) => b,
+            _ => return Err(l.unfit(Field::Insecure, "is not true or false")),
+        };
+        let ca_cert = value(Field::CaCert).map(PathBuf::from);
+        let ca_cert_pem = match &ca_cert {
+            Some(path) => Some(read_ca_cert(l, path)?),
+            None => None,
+        };
         let token = value(Field::Token).map(Secret::new);
         let username = value(Field::Username);
         let password = value(Field::Password).map(Secret::new);
@@ -660,6 +748,10 @@ impl KanboardConfig {
             username,
             password,
             portfolio_backend,
+            timeout,
+            ca_cert,
+            ca_cert_pem,
+            insecure,
             config_file: l.file.path().to_owned(),
         })
     }
@@ -673,9 +765,15 @@ impl KanboardConfig {
         self.password.as_ref()
     }
 
-    /// A client builder with the URL and credentials set, for further options.
+    /// A client builder with the URL, credentials, timeout and TLS settings set, for further
+    /// options.
     pub fn client_builder(&self) -> crate::ClientBuilder {
-        let b = KanboardClient::builder(&self.url);
+        let mut b = KanboardClient::builder(&self.url)
+            .timeout(self.timeout)
+            .danger_accept_invalid_certs(self.insecure);
+        if let Some(pem) = &self.ca_cert_pem {
+            b = b.add_root_certificate_pem(pem.0.clone());
+        }
         match (self.auth_mode, &self.username, &self.password, &self.token) {
             (AuthMode::User, Some(u), Some(p), _) => b.user(u, p.expose()),
             (_, _, _, Some(t)) => b.app_token(t.expose()),
@@ -688,6 +786,29 @@ impl KanboardConfig {
     pub fn client(&self) -> Result<KanboardClient> {
         self.client_builder().build()
     }
+}
+
+/// `true`/`false` and their usual spellings (`1`/`0`, `yes`/`no`, `on`/`off`), any case.
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads the CA file; one that cannot be read or holds no PEM certificate is an error naming
+/// where its path came from.
+fn read_ca_cert(l: &Layers, path: &Path) -> Result<PemText> {
+    let bytes =
+        std::fs::read(path).map_err(|e| l.unfit(Field::CaCert, &format!("cannot be read: {e}")))?;
+    if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") {
+        return Err(l.unfit(
+            Field::CaCert,
+            "holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+        ));
+    }
+    Ok(PemText(bytes))
 }
 
 /// `****` and the last four characters, as kanboard-cli's `config show` prints a token.
@@ -978,6 +1099,101 @@ portfolio_backend = "remote"
         assert_eq!(back.profile_names(), ["default", "other"]);
         let c = resolve(Overrides::default(), &p, &[]).unwrap();
         assert_eq!(c.token().unwrap().expose(), "abcdef123");
+    }
+
+    #[test]
+    fn transport_settings_follow_precedence_and_reach_the_builder() {
+        let (_d, p) = file(
+            "[profiles.default]\nurl = \"https://k.example/jsonrpc.php\"\ntoken = \"t\"\ntimeout = 5\ninsecure = true\n",
+        );
+        let c = resolve(Overrides::default(), &p, &[]).unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(5));
+        assert!(c.insecure);
+        assert!(c.ca_cert.is_none());
+        let c = resolve(
+            Overrides::default(),
+            &p,
+            &[(env::TIMEOUT, "7"), (env::INSECURE, "false")],
+        )
+        .unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(7));
+        assert!(!c.insecure);
+        let o = Overrides {
+            timeout: Some("2.5".into()),
+            ..Default::default()
+        };
+        let c = resolve(o, &p, &[(env::TIMEOUT, "7")]).unwrap();
+        assert_eq!(c.timeout, Duration::from_millis(2500));
+        assert!(format!("{:?}", c.client_builder()).contains("timeout: 2.5s"));
+        // Defaults when nothing is set.
+        let c = resolve(
+            Overrides::default(),
+            &p,
+            &[
+                (env::PROFILE, "none"),
+                (env::URL, "http://x.example/jsonrpc.php"),
+                (env::TOKEN, "t"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.timeout, Duration::from_secs(30));
+        assert!(!c.insecure);
+    }
+
+    #[test]
+    fn bad_transport_settings_name_their_source() {
+        let (d, p) = file(TWO_PROFILES);
+        for (env_value, needle) in [("soon", "seconds"), ("0", "seconds"), ("-3", "seconds")] {
+            let e = resolve(Overrides::default(), &p, &[(env::TIMEOUT, env_value)]).unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                msg.contains("env KANBOARD_TIMEOUT")
+                    && msg.contains(needle)
+                    && msg.contains("--timeout"),
+                "{msg}"
+            );
+        }
+        let e = resolve(Overrides::default(), &p, &[(env::INSECURE, "maybe")]).unwrap_err();
+        assert!(e.to_string().contains("true or false"), "{e}");
+        let o = Overrides {
+            ca_cert: Some(d.path().join("absent.pem").display().to_string()),
+            ..Default::default()
+        };
+        let msg = resolve(o, &p, &[]).unwrap_err().to_string();
+        assert!(
+            msg.contains("ca_cert") && msg.contains("(from flag) cannot be read"),
+            "{msg}"
+        );
+        let not_pem = d.path().join("not.pem");
+        std::fs::write(&not_pem, "hello").unwrap();
+        let msg = resolve(
+            Overrides::default(),
+            &p,
+            &[(env::CA_CERT, not_pem.to_str().unwrap())],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            msg.contains("env KANBOARD_CA_CERT") && msg.contains("no PEM"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_ca_file_is_read_and_trusted() {
+        let (d, p) = file(TWO_PROFILES);
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let pem_path = d.path().join("ca.pem");
+        std::fs::write(&pem_path, cert.cert.pem()).unwrap();
+        let c = resolve(
+            Overrides::default(),
+            &p,
+            &[(env::CA_CERT, pem_path.to_str().unwrap())],
+        )
+        .unwrap();
+        assert_eq!(c.ca_cert.as_deref(), Some(pem_path.as_path()));
+        assert!(!format!("{c:?}").contains("BEGIN CERTIFICATE"));
+        c.client().unwrap();
     }
 
     #[test]

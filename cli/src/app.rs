@@ -15,8 +15,10 @@ const ABOUT: &str = "Drive Kanboard from the shell: every JSON-RPC method, kanbo
 
 const AFTER_HELP: &str = "\
 Settings come from flags, then KANBOARD_URL, KANBOARD_TOKEN, KANBOARD_AUTH_MODE, KANBOARD_USERNAME,
-KANBOARD_PASSWORD, KANBOARD_OUTPUT_FORMAT, KANBOARD_PORTFOLIO_BACKEND, then the profile chosen by
---profile, KANBOARD_PROFILE or settings.default_profile in ~/.config/kanboard/config.toml.
+KANBOARD_PASSWORD, KANBOARD_OUTPUT_FORMAT, KANBOARD_PORTFOLIO_BACKEND, KANBOARD_TIMEOUT,
+KANBOARD_CA_CERT, KANBOARD_INSECURE, then the profile chosen by --profile, KANBOARD_PROFILE or
+settings.default_profile in ~/.config/kanboard/config.toml. SSL_CERT_FILE replaces the system's
+CA certificates; --ca-cert adds to them.
 
 Examples:
   kanboard config init
@@ -59,6 +61,12 @@ fn global_args() -> Vec<Arg> {
             .value_parser(clap::builder::PossibleValuesParser::new(PortfolioBackend::NAMES))
             .ignore_case(true)
             .help("Where portfolios live: local (JSON file) or remote (server plugin) [env: KANBOARD_PORTFOLIO_BACKEND]"),
+        opt("timeout", "SECONDS", "Time allowed for each call [env: KANBOARD_TIMEOUT] [default: 30]"),
+        opt("ca-cert", "PATH", "PEM file of CA certificates to trust besides the system's [env: KANBOARD_CA_CERT]"),
+        Arg::new("insecure")
+            .long("insecure")
+            .action(ArgAction::SetTrue)
+            .help("Skip TLS certificate verification (test servers only) [env: KANBOARD_INSECURE]"),
         Arg::new("config")
             .long("config")
             .value_name("PATH")
@@ -155,6 +163,9 @@ impl Ctx {
         o.username = s("username");
         o.password = s("password");
         o.portfolio_backend = s("portfolio-backend");
+        o.timeout = s("timeout");
+        o.ca_cert = s("ca-cert");
+        o.insecure = m.get_flag("insecure").then(|| "true".to_owned());
         o.config_file = m.get_one::<PathBuf>("config").cloned();
         Ctx {
             overrides: o,
@@ -222,9 +233,32 @@ impl Ctx {
         }
     }
 
+    /// What a timed-out call was allowed, and how to allow more.
+    fn timeout_hint(&self, e: &Error) -> String {
+        let allowed = self.config().map(|c| c.timeout).unwrap_or_default();
+        // The client gives connecting at most 10 s of the timeout: past that, a longer timeout
+        // does not help and the server is likely unreachable.
+        let connect_limit = std::time::Duration::from_secs(10);
+        let connecting = matches!(e, Error::Connection { source, .. } if source.is_connect());
+        if connecting && allowed > connect_limit {
+            return format!(
+                "connecting timed out after {}s, the limit for connecting: is Kanboard reachable? check {}",
+                connect_limit.as_secs(),
+                self.origin(Field::Url)
+            );
+        }
+        format!(
+            "{} timed out after {}s; allow more with --timeout SECONDS, KANBOARD_TIMEOUT or `timeout` in the profile (this limit: {})",
+            if connecting { "connecting" } else { "the call" },
+            allowed.as_secs_f64(),
+            self.origin(Field::Timeout)
+        )
+    }
+
     /// A library error as a failure, with a hint naming what fixes it.
     pub fn fail(&self, e: Error) -> Failure {
         let hint = match &e {
+            Error::Connection { .. } if e.is_timeout() => Some(self.timeout_hint(&e)),
             Error::Connection { .. } => Some(format!(
                 "is Kanboard running there? check {} ({}, KANBOARD_URL or `url` in the profile)",
                 self.origin(Field::Url),
@@ -281,8 +315,11 @@ pub fn run(args: Vec<std::ffi::OsString>) -> i32 {
         }
     };
     if matches.get_flag("verbose") {
+        crate::terminal_text::show_full_errors(true);
+        // Log lines can quote the server; they go through the same escaping as errors.
         let _ = tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
+            .with_writer(|| crate::terminal_text::VisibleStderr)
+            .with_ansi(false)
             .with_env_filter(tracing_subscriber::EnvFilter::new("kanboard=debug"))
             .try_init();
     }

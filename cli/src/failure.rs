@@ -1,5 +1,6 @@
 //! Why a command failed, as one line for the user and a distinct exit code for scripts.
 
+use crate::terminal_text;
 use kanboard::Error;
 use std::fmt;
 
@@ -55,12 +56,13 @@ impl Failure {
     }
 
     /// The line printed on standard error: `error: ...` with the hint after it, on one line
-    /// (newlines from a server message are flattened so the contract holds).
+    /// (newlines from a server message are flattened so the contract holds). The message may
+    /// quote the server, so it is made safe for the terminal and cut when too long.
     pub fn line(&self) -> String {
-        let mut s = format!("error: {}", self.message);
+        let mut s = format!("error: {}", terminal_text::error_text(&self.message));
         if let Some(h) = &self.hint {
             s.push_str(" (hint: ");
-            s.push_str(h);
+            s.push_str(&terminal_text::one_line(h));
             s.push(')');
         }
         s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -22,3 +22,5 @@ pub mod prompt;
 pub mod raw_call;
 pub mod schema_cmd;
 pub mod special;
+pub mod terminal_text;
+pub mod user_json;

@@ -9,7 +9,10 @@ fn main() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("error: internal error, please report it: {what}");
+        eprintln!(
+            "error: internal error, please report it: {}",
+            kanboard_cli::terminal_text::error_text(&what)
+        );
     }));
     let code = std::panic::catch_unwind(|| kanboard_cli::app::run(std::env::args_os().collect()))
         .unwrap_or(1);

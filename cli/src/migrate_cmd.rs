@@ -473,7 +473,10 @@ async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, 
     let bar = progress::bar(portfolios.len() as u64, "migrate");
     let mut done = Vec::new();
     for p in &portfolios {
-        bar.set_message(format!("migrate '{}'", p.name));
+        bar.set_message(format!(
+            "migrate '{}'",
+            crate::terminal_text::one_line(&p.name)
+        ));
         match move_one(ctx, p, target, where_, dry_run, &on_conflict).await {
             Ok(moved) => done.push(moved),
             Err(f) if !all => {

@@ -369,7 +369,9 @@ async fn show(ctx: &Ctx, portfolio: &str, name: &str) -> Result<Outcome, Failure
         "task_ids": stored.task_ids, "critical_task_ids": stored.critical_task_ids,
         "description": stored.extra.get("description")});
     let offline = |why: &str| {
-        eprintln!("⚠ Warning: {why} — showing the stored milestone only.");
+        crate::terminal_text::warn(&format!(
+            "⚠ Warning: {why} — showing the stored milestone only."
+        ));
         Ok(Outcome::Report(
             view::stored_milestone(&stored),
             json!({"milestone": stored_json}),

@@ -2,6 +2,7 @@
 //! `quiet` (ids only). Everything printed comes from the normalized JSON of a result, so every
 //! method prints without per-method code.
 
+use crate::terminal_text;
 use comfy_table::{ContentArrangement, Table, presets};
 use kanboard::config::OutputFormat;
 use kanboard::descriptor::ReturnKind;
@@ -66,8 +67,24 @@ pub fn terminal_width() -> usize {
 /// Longest cell shown in a list table; the rest is in `-o json`.
 const CELL_MAX: usize = 48;
 
-/// Renders an outcome to text (what goes to stdout), and an optional note for stderr.
+/// Renders an outcome to text (what goes to stdout), and an optional note for stderr. Text for
+/// the terminal has its control characters made visible; `json` and `csv` data stay exact.
 pub fn render(style: &Style, outcome: &Outcome) -> (String, Option<String>) {
+    let (out, note) = render_raw(style, outcome);
+    if is_exact_data(style.format, outcome) {
+        (out, note)
+    } else {
+        (terminal_text::visible(&out).into_owned(), note)
+    }
+}
+
+/// Whether the output is data a program reads, to be passed on byte for byte. A DOT or
+/// Mermaid graph is not: it is shown, or drawn by a tool that has no use for control characters.
+fn is_exact_data(format: OutputFormat, outcome: &Outcome) -> bool {
+    matches!(format, OutputFormat::Json | OutputFormat::Csv) && !matches!(outcome, Outcome::Text(_))
+}
+
+fn render_raw(style: &Style, outcome: &Outcome) -> (String, Option<String>) {
     let mut out = String::new();
     let mut note = None;
     match (outcome, style.format) {
@@ -84,16 +101,18 @@ pub fn render(style: &Style, outcome: &Outcome) -> (String, Option<String>) {
         (Outcome::Created(_, msg), _) => out = format!("✓ {msg}\n"),
         (Outcome::Text(text), _) => out = text.clone(),
         (Outcome::Report(text, _), OutputFormat::Table) => out = text.clone(),
-        (Outcome::Report(_, data), _) => return render(style, &Outcome::Value(data.clone(), None)),
+        (Outcome::Report(_, data), _) => {
+            return render_raw(style, &Outcome::Value(data.clone(), None));
+        }
         (Outcome::Listing(v, columns), OutputFormat::Table) if style.columns.is_none() => {
             let own = Style {
                 columns: Some(columns.iter().map(|c| c.to_string()).collect()),
                 ..style.clone()
             };
-            return render(&own, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
+            return render_raw(&own, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
         }
         (Outcome::Listing(v, _), _) => {
-            return render(style, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
+            return render_raw(style, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
         }
         (Outcome::Value(v, _), OutputFormat::Json) => out = pretty(v),
         (Outcome::Value(v, kind), fmt) => {
@@ -123,7 +142,7 @@ pub fn print(style: &Style, outcome: &Outcome) -> std::io::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     if let Some(n) = note {
-        eprintln!("{n}");
+        terminal_text::warn(&n);
     }
     Ok(())
 }
@@ -327,7 +346,7 @@ impl Rows {
                     None => r.iter().collect(),
                 };
                 for (k, v) in fields {
-                    t.add_row(vec![k.clone(), one_line(&cell(v))]);
+                    t.add_row(vec![one_line(k), one_line(&cell(v))]);
                 }
             }
             Rows::Records(rows) => {
@@ -339,7 +358,7 @@ impl Rows {
                         cols
                     }
                 };
-                t.set_header(cols.clone());
+                t.set_header(cols.iter().map(|c| one_line(c)).collect::<Vec<_>>());
                 for r in rows {
                     t.add_row(
                         cols.iter()
@@ -359,12 +378,10 @@ fn keyed(map: &Map<String, Value>) -> bool {
     !map.is_empty() && map.keys().all(|k| k.parse::<i64>().is_ok())
 }
 
+/// A cell on one line with its control characters made visible before the table is laid out,
+/// so the widths are those of what is shown.
 fn one_line(s: &str) -> String {
-    if s.contains(['\n', '\r']) {
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
-    } else {
-        s.to_owned()
-    }
+    terminal_text::one_line(s)
 }
 
 fn shorten(s: &str) -> String {

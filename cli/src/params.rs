@@ -123,7 +123,7 @@ fn parse_kv(s: &str) -> Result<(String, String), String> {
 }
 
 fn parse_json(s: &str) -> Result<Value, String> {
-    serde_json::from_str(s).map_err(|e| format!("not valid JSON: {e}"))
+    crate::user_json::parse(s).map_err(|e| e.to_string())
 }
 
 /// Sets the value parser of an argument for a kind.

@@ -418,7 +418,7 @@ fn path_or_note(snap: &DependencySnapshot) -> Vec<i64> {
     match snap.critical_path() {
         Ok(p) => p.iter().map(|t| t.id).collect(),
         Err(e) => {
-            eprintln!("note: no critical path drawn: {e}");
+            crate::terminal_text::warn(&format!("note: no critical path drawn: {e}"));
             Vec::new()
         }
     }
@@ -538,7 +538,9 @@ async fn critical_path(ctx: &Ctx, name: &str, m: &ArgMatches) -> Result<Outcome,
         .collect();
     let graph = || view::path_graph(snap.graph(false), &ids);
     if ids.is_empty() && matches!(format.as_str(), "dot" | "mermaid") {
-        eprintln!("note: no critical path: no open task of the portfolio blocks another");
+        crate::terminal_text::warn(
+            "note: no critical path: no open task of the portfolio blocks another",
+        );
     }
     Ok(match format.as_str() {
         "dot" => Outcome::Text(graph().to_dot()),
@@ -558,7 +560,9 @@ async fn show(ctx: &Ctx, name: &str) -> Result<Outcome, Failure> {
         .await
         .map_err(|e| orch::fail(ctx, e))?;
     let Some(kb) = kb else {
-        eprintln!("⚠ Warning: no Kanboard configured — showing the stored portfolio only.");
+        crate::terminal_text::warn(
+            "⚠ Warning: no Kanboard configured — showing the stored portfolio only.",
+        );
         return Ok(show_outcome(&stored, None));
     };
     let manager = PortfolioManager::new(kb, backend);
@@ -571,10 +575,10 @@ async fn show(ctx: &Ctx, name: &str) -> Result<Outcome, Failure> {
         Err(Error::Client(e)) if e.is_connection() => {
             // As kanboard-cli: the stored data is still worth seeing.
             let f = ctx.fail(e);
-            eprintln!(
+            crate::terminal_text::warn(&format!(
                 "⚠ Warning: {} — showing the stored portfolio only.",
                 f.message
-            );
+            ));
             Ok(show_outcome(&stored, None))
         }
         Err(e) => Err(orch::fail(ctx, e)),

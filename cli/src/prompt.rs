@@ -16,7 +16,7 @@ fn read_line() -> Option<String> {
 pub fn confirm(question: &str) -> Result<bool, Failure> {
     let tty = std::io::stdin().is_terminal();
     if tty {
-        eprint!("{question} [y/N] ");
+        eprint!("{} [y/N] ", crate::terminal_text::one_line(question));
         let _ = std::io::stderr().flush();
     }
     match read_line() {
@@ -36,7 +36,7 @@ pub fn confirm(question: &str) -> Result<bool, Failure> {
 pub fn line(label: &str, default: Option<&str>) -> Result<String, Failure> {
     if std::io::stdin().is_terminal() {
         match default {
-            Some(d) => eprint!("{label} [{d}]: "),
+            Some(d) => eprint!("{label} [{}]: ", crate::terminal_text::one_line(d)),
             None => eprint!("{label}: "),
         }
         let _ = std::io::stderr().flush();

@@ -6,6 +6,7 @@ use crate::app::Ctx;
 use crate::failure::Failure;
 use crate::output::Outcome;
 use crate::params::{self, Kind, Shape};
+use crate::user_json::{self, UserJsonError};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use kanboard::descriptor::{MethodDescriptor, ParamDescriptor};
 use serde_json::{Map, Value};
@@ -56,15 +57,16 @@ fn typed(p: &ParamDescriptor, text: &str) -> Result<Value, Failure> {
                 "false" | "0" | "no" | "off" => false,
                 _ => return Err(bad("not true or false")),
             }),
-            Kind::Json => serde_json::from_str(t).map_err(|_| bad("not JSON"))?,
+            Kind::Json => user_json::parse(t).map_err(|e| bad(&e.to_string()))?,
             Kind::Bytes => params::upload(t)?,
             _ => Value::String(t.to_owned()),
         })
     };
     match params::shape(p.ty) {
         Shape::One(k) => one(k, text),
-        Shape::List(k) => match serde_json::from_str::<Value>(text) {
+        Shape::List(k) => match user_json::parse(text) {
             Ok(v @ Value::Array(_)) => Ok(v),
+            Err(e @ UserJsonError::IntegerOutOfRange(_)) => Err(bad(&e.to_string())),
             _ => text
                 .split(',')
                 .filter(|s| !s.is_empty())
@@ -72,8 +74,9 @@ fn typed(p: &ParamDescriptor, text: &str) -> Result<Value, Failure> {
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
         },
-        Shape::Map => match serde_json::from_str::<Value>(text) {
+        Shape::Map => match user_json::parse(text) {
             Ok(v @ Value::Object(_)) => Ok(v),
+            Err(e @ UserJsonError::IntegerOutOfRange(_)) => Err(bad(&e.to_string())),
             _ => Err(bad("not a JSON object")),
         },
     }
@@ -83,8 +86,11 @@ pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
     let name = m.get_one::<String>("method").expect("required");
     let desc = MethodDescriptor::find(name);
     let mut params = match m.get_one::<String>("params") {
-        Some(text) => match serde_json::from_str::<Value>(text) {
+        Some(text) => match user_json::parse(text) {
             Ok(Value::Object(o)) => o,
+            Err(e @ UserJsonError::IntegerOutOfRange(_)) => {
+                return Err(Failure::usage(format!("--params: {e}")));
+            }
             _ => {
                 return Err(Failure::usage("--params must be a JSON object")
                     .hint(r#"e.g. --params '{"task_id": 1}'"#));
@@ -116,7 +122,15 @@ pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
                 params.insert(p.wire.into(), typed(p, v)?);
             }
             None => {
-                let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.into()));
+                // Text that is not JSON is sent as text; JSON with an integer that would be
+                // sent changed is refused rather than guessed at.
+                let value = match user_json::parse(v) {
+                    Ok(value) => value,
+                    Err(e @ UserJsonError::IntegerOutOfRange(_)) => {
+                        return Err(Failure::usage(format!("--param {k}: {e}")));
+                    }
+                    Err(_) => Value::String(v.into()),
+                };
                 params.insert(k.into(), value);
             }
         }
