@@ -946,6 +946,21 @@ async fn files(kb: &KanboardClient, t: &Tally, p: i64, t1: i64) {
         t.hit(tf.download_task_file(f)).send().await.unwrap(),
         b"task bytes"
     );
+    // A file given by path is streamed from disk as the request goes out (with its
+    // Content-Length, not chunked): the server must store it whole.
+    let dir = std::env::temp_dir().join(format!("kanboard-live-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("streamed.bin");
+    let data: Vec<u8> = (0..300_001u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &data).unwrap();
+    let streamed = tf
+        .create_task_file(p, t1, "streamed.bin", kanboard::FileContent::path(&path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tf.download_task_file(streamed).send().await.unwrap(), data);
+    tf.remove_task_file(streamed).send().await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
     t.hit(tf.remove_task_file(f)).send().await.unwrap();
     assert!(tf.get_task_file(f).send().await.unwrap_err().is_not_found());
     tf.create_task_file(p, t1, "u.txt", &b"u"[..])

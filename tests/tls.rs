@@ -34,6 +34,12 @@ impl Ca {
 
     /// An HTTPS server on loopback whose certificate, issued by this CA, names `names`.
     async fn server(&self, names: &[&str]) -> Server {
+        self.server_with(names, Script::Result(json!("1.2.53")))
+            .await
+    }
+
+    /// The same, following `script`.
+    async fn server_with(&self, names: &[&str], script: Script) -> Server {
         let key = KeyPair::generate().unwrap();
         let params =
             CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
@@ -50,7 +56,7 @@ impl Ca {
             )
             .unwrap();
         let acceptor = TlsAcceptor::from(Arc::new(config));
-        raw_server::start_with(Script::Result(json!("1.2.53")), move |tcp| {
+        raw_server::start_with(script, move |tcp| {
             let acceptor = acceptor.clone();
             async move {
                 let tls = acceptor.accept(tcp).await?;
@@ -150,4 +156,34 @@ fn a_ca_file_that_is_not_pem_is_a_configuration_error() {
         matches!(&e, Error::Config { field, .. } if field == "ca_cert"),
         "{e:?}"
     );
+}
+
+#[tokio::test]
+async fn a_redirect_from_https_to_http_is_never_followed() {
+    let ca = Ca::new("Kanboard test CA");
+    let plain = raw_server::start(Script::Result(json!("1.2.53"))).await;
+    let server = ca
+        .server_with(
+            &["127.0.0.1"],
+            Script::Redirect {
+                status: 307,
+                location: plain.http(),
+            },
+        )
+        .await;
+    for follow in [false, true] {
+        let kb = builder(&https(&server))
+            .add_root_certificate_pem(ca.pem())
+            .auth_header("X-API-Auth")
+            .follow_redirects(follow)
+            .build()
+            .unwrap();
+        let e = version(&kb).await.unwrap_err();
+        assert!(
+            matches!(&e, Error::Redirect { status: 307, location: Some(l), .. } if *l == plain.http()),
+            "{e:?}"
+        );
+    }
+    // Nothing went out in cleartext.
+    assert_eq!(plain.requests.load(std::sync::atomic::Ordering::SeqCst), 0);
 }

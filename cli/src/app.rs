@@ -7,7 +7,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use kanboard::config::{
     AuthMode, Field, KanboardConfig, Layers, OutputFormat, Overrides, PortfolioBackend, Source,
 };
-use kanboard::{AuthFailure, Error, KanboardClient};
+use kanboard::{AuthFailure, Error, KanboardClient, SizeLimit};
 use std::cell::OnceCell;
 use std::path::PathBuf;
 
@@ -294,6 +294,17 @@ impl Ctx {
             ),
             Error::Server { .. } => Some("the server failed; its PHP error log says why".into()),
             Error::Validation { .. } => Some("see the command's --help for its parameters".into()),
+            Error::Redirect { .. } => Some(format!(
+                "give the JSON-RPC endpoint itself (usually ending in /jsonrpc.php) as {} ({}): redirects are not followed, so credentials and data never go elsewhere",
+                self.origin(Field::Url),
+                Field::Url.flag()
+            )),
+            Error::TooLarge { what: SizeLimit::Upload, .. } => {
+                Some("the library's default upload limit applies; split the file or upload it through Kanboard's web page".into())
+            }
+            Error::TooLarge { .. } => Some(
+                "reading stopped at the library's default reply limit; ask for less at a time (a smaller project or a search)".into(),
+            ),
             _ => None,
         };
         let f = Failure::from(e);

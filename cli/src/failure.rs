@@ -93,6 +93,12 @@ pub fn exit_of(e: &Error) -> Exit {
         Error::NotFound { .. } => Exit::NotFound,
         Error::Connection { .. } => Exit::Connection,
         Error::Input { .. } => Exit::Usage,
+        Error::TooLarge {
+            what: kanboard::SizeLimit::Upload,
+            ..
+        } => Exit::Usage,
+        // The URL points somewhere that is not the endpoint.
+        Error::Redirect { .. } => Exit::Config,
         _ => Exit::Server,
     }
 }
@@ -111,6 +117,23 @@ impl From<Error> for Failure {
                 format!("cannot reach Kanboard at {url}: {what}")
             }
             Error::Config { field, message } => format!("configuration: `{field}` {message}"),
+            Error::Redirect {
+                method,
+                status,
+                location,
+            } => format!(
+                "{method}: the server redirects (HTTP {status}) to {}",
+                location.as_deref().unwrap_or("(no Location header)")
+            ),
+            Error::TooLarge {
+                method,
+                what,
+                limit,
+                size,
+            } => format!(
+                "{method}: {what} is larger than the limit of {limit} bytes{}",
+                size.map(|s| format!(" ({s} bytes)")).unwrap_or_default()
+            ),
             _ => e.to_string(),
         };
         Failure::new(exit, message)

@@ -299,3 +299,97 @@ fn bad_transport_settings_are_config_errors_naming_their_source() {
         "{shown}"
     );
 }
+
+/// Runs the binary with `args` and standard input from `/dev/zero`, under `/usr/bin/time` when
+/// it exists; returns the output and the peak resident memory in KiB.
+fn endless_stdin_with_peak_rss(
+    home: &std::path::Path,
+    args: &[&str],
+) -> (std::process::Output, Option<u64>) {
+    let bin = assert_cmd::cargo::cargo_bin("kanboard");
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let time = std::path::Path::new("/usr/bin/time");
+    let mut cmd = if time.exists() {
+        let mut c = std::process::Command::new(time);
+        c.args(["-f", "%M", "-o"]).arg(report.path()).arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    for (k, _) in std::env::vars() {
+        if k.starts_with("KANBOARD_") {
+            cmd.env_remove(k);
+        }
+    }
+    let out = cmd
+        .args(args)
+        .env("HOME", home)
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    let kib = std::fs::read_to_string(report.path())
+        .ok()
+        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()));
+    (out, kib)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_from_endless_standard_input_stops_at_the_limit() {
+    let server = MockServer::start().await;
+    answer(&server, "createTaskFile", json!(5)).await;
+    let home = dir();
+    let u = url(&server);
+    let started = std::time::Instant::now();
+    let (out, peak_kib) = endless_stdin_with_peak_rss(
+        home.path(),
+        &[
+            "--url",
+            &u,
+            "--token",
+            "t",
+            "task-files",
+            "create-task-file",
+            "1",
+            "1",
+            "zero.bin",
+            "-",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("larger than the limit"), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+    println!(
+        "upload from endless stdin: exit 2 after {:.2} s, peak RSS {} ({err})",
+        started.elapsed().as_secs_f64(),
+        peak_kib.map_or("not measured".into(), |k| format!(
+            "{:.0} MiB",
+            k as f64 / 1024.0
+        ))
+    );
+    // The default limit is 64 MiB of content; memory stays near it, not at the input's size.
+    if let Some(kib) = peak_kib {
+        assert!(kib < 400 * 1024, "{kib} KiB");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redirecting_server_is_a_config_error_naming_the_location() {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(301)
+                .insert_header("Location", "https://kanboard.example.org/jsonrpc.php"),
+        )
+        .mount(&server)
+        .await;
+    let home = dir();
+    let out = run(home.path(), &url(&server), &["project", "list"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("redirects (HTTP 301) to https://kanboard.example.org/jsonrpc.php"),
+        "{err}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
