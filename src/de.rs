@@ -306,6 +306,16 @@ where
     T::from_loose(v).map_err(serde::de::Error::custom)
 }
 
+/// A key the server sends only in some states: present, it decodes as `T` (so an empty text stays
+/// `Some("")`); absent, the field's serde `default` makes it `None`. Never a made-up value.
+pub fn loose_present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Loose,
+{
+    loose(d).map(Some)
+}
+
 /// A Unix timestamp: 0, "0", null, false and "" mean none. Text dates (`2026-01-31`,
 /// `2026-01-31 17:00`) are read as UTC.
 pub fn timestamp_from(v: Value) -> Result<Option<jiff::Timestamp>, LooseError> {

@@ -200,3 +200,48 @@ impl ResourceDescriptor {
             .find(|r| r.name == name)
     }
 }
+
+/// One model of the schema: the keys a result of that shape has, for tools that check replies
+/// against the types (the shape check over recorded replies).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ModelDescriptor {
+    /// The schema name (`Task`), as written in a return type.
+    pub name: &'static str,
+    /// Every field, in schema order (those of an extended model first).
+    pub fields: &'static [FieldDescriptor],
+    /// Keys the server sends that the model deliberately does not keep.
+    pub ignored: &'static [IgnoredKey],
+}
+
+/// One field of a model.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FieldDescriptor {
+    /// The Rust field name.
+    pub name: &'static str,
+    /// The key on the wire.
+    pub wire: &'static str,
+    /// The schema type spelling (`int`, `string?`, `list<Task>`).
+    pub ty: &'static str,
+    /// When the server sends the key, for a key it leaves out in some states or on some
+    /// databases; `None`: every reply of this shape has it.
+    pub when: Option<&'static str>,
+}
+
+/// A key the server sends that a model does not keep, and why (password hashes, tokens).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct IgnoredKey {
+    pub key: &'static str,
+    pub reason: &'static str,
+}
+
+impl ModelDescriptor {
+    /// Looks a model up by its schema name.
+    pub fn find(name: &str) -> Option<&'static ModelDescriptor> {
+        crate::api::descriptors::MODELS
+            .iter()
+            .find(|m| m.name == name)
+    }
+}

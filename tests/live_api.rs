@@ -796,9 +796,9 @@ async fn external_task_links(kb: &KanboardClient, t: &Tally, t1: i64) {
         .unwrap();
     assert_eq!(
         all.iter()
-            .map(|x| (x.id, x.type_.as_deref()))
+            .map(|x| (x.id, x.type_.as_str()))
             .collect::<Vec<_>>(),
-        [(el, Some("Web Link"))]
+        [(el, "Web Link")]
     );
     t.hit(ext.remove_external_task_link(t1, el))
         .send()
@@ -1128,7 +1128,7 @@ async fn users_groups_permissions(env: &Live, t: &Tally, p: i64) {
     assert_eq!(of_user.iter().map(|g| g.id).collect::<Vec<_>>(), [gid]);
     let all = t.hit(groups.get_all_groups()).send().await.unwrap();
     assert_eq!(
-        all.iter().find(|g| g.id == gid).and_then(|g| g.nb_users),
+        all.iter().find(|g| g.id == gid).map(|g| g.nb_users),
         Some(1)
     );
 

@@ -2,6 +2,10 @@
 //! server: results against the fake's own data, and the number of HTTP requests, which must not
 //! follow the number of tasks.
 
+#[path = "support/full_replies.rs"]
+mod full_replies;
+
+use full_replies::full;
 use kanboard::KanboardClient;
 use kanboard::orchestration::{
     BackendKind, BatchOptions, DependencyAnalyzer, Error, LocalPortfolioStore, Milestone,
@@ -53,8 +57,11 @@ struct Kanboard {
 
 impl Kanboard {
     fn task_json(&self, t: &FakeTask) -> Value {
-        json!({"id": t.id, "title": t.title, "project_id": t.project_id,
-               "is_active": i64::from(t.active), "owner_id": t.owner_id})
+        full(
+            "getTask",
+            json!({"id": t.id, "title": t.title, "project_id": t.project_id,
+                   "is_active": i64::from(t.active), "owner_id": t.owner_id}),
+        )
     }
 
     fn links_of(&self, id: i64) -> Value {
@@ -68,23 +75,30 @@ impl Kanboard {
                 continue;
             };
             let o = &self.tasks[&other];
-            out.push(
+            out.push(full(
+                "getAllTaskLinks",
                 json!({"id": k + 1, "task_id": other, "label": label, "title": o.title,
-                "project_id": o.project_id, "project_name": self.projects[&o.project_id],
-                "is_active": i64::from(o.active)}),
-            );
+                    "project_id": o.project_id, "project_name": self.projects[&o.project_id],
+                    "is_active": i64::from(o.active)}),
+            ));
         }
         Value::Array(out)
     }
 
     fn portfolio_row(p: &FakePortfolio) -> Value {
-        json!({"id": p.id, "name": p.name, "description": p.description, "owner_id": 0,
-               "is_active": 1, "created_at": 1_790_000_000, "updated_at": 1_790_000_000})
+        full(
+            "getAllPortfolios",
+            json!({"id": p.id, "name": p.name, "description": p.description, "owner_id": 0,
+                   "is_active": 1, "created_at": 1_790_000_000, "updated_at": 1_790_000_000}),
+        )
     }
 
     fn milestone_row(pid: i64, m: &FakeMilestone) -> Value {
-        json!({"id": m.id, "portfolio_id": pid, "name": m.name, "description": "",
-               "target_date": m.target, "status": 1, "color_id": "blue", "owner_id": 0})
+        full(
+            "getPortfolioMilestones",
+            json!({"id": m.id, "portfolio_id": pid, "name": m.name, "description": "",
+                   "target_date": m.target, "status": 1, "color_id": "blue", "owner_id": 0}),
+        )
     }
 
     fn find_milestone(&mut self, mid: i64) -> Option<(usize, usize)> {
@@ -118,7 +132,10 @@ impl Kanboard {
             },
             "getAllTaskLinks" => self.links_of(int("task_id")),
             "getProjectById" => match self.projects.get(&int("project_id")) {
-                Some(n) => json!({"id": int("project_id"), "name": n}),
+                Some(n) => full(
+                    "getProjectById",
+                    json!({"id": int("project_id"), "name": n}),
+                ),
                 None => Value::Null,
             },
             "getAllPortfolios" => {
@@ -165,7 +182,12 @@ impl Kanboard {
                     x.map(|x| x.projects.clone())
                         .unwrap_or_default()
                         .iter()
-                        .map(|id| json!({"id": id, "name": self.projects[id]}))
+                        .map(|id| {
+                            full(
+                                "getPortfolioProjects",
+                                json!({"id": id, "name": self.projects[id]}),
+                            )
+                        })
                         .collect(),
                 )
             }
@@ -216,9 +238,12 @@ impl Kanboard {
                         .iter()
                         .enumerate()
                         .map(|(pos, (t, c))| {
-                            json!({"id": t, "title": self.tasks[t].title,
-                            "project_id": self.tasks[t].project_id, "position": pos + 1,
-                            "is_critical": i64::from(*c), "is_active": 1})
+                            full(
+                                "getMilestoneTasks",
+                                json!({"id": t, "title": self.tasks[t].title,
+                                "project_id": self.tasks[t].project_id, "position": pos + 1,
+                                "is_critical": i64::from(*c), "is_active": 1}),
+                            )
                         })
                         .collect(),
                 ),

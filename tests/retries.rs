@@ -3,6 +3,9 @@
 
 mod raw_server;
 
+#[path = "support/full_replies.rs"]
+mod full_replies;
+
 use kanboard::{Error, KanboardClient, RetryPolicy};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -71,7 +74,7 @@ async fn bodies(server: &MockServer) -> Vec<Value> {
 }
 
 fn task() -> Value {
-    json!({"id": 4, "title": "t", "project_id": 1})
+    full_replies::full("getTask", json!({"id": 4, "title": "t", "project_id": 1}))
 }
 
 #[tokio::test]

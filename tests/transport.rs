@@ -1,5 +1,9 @@
 //! The transport, auth, ids, batches and every error mapping, against a mock server.
 
+#[path = "support/full_replies.rs"]
+mod full_replies;
+
+use full_replies::full;
 use kanboard::{AuthFailure, Error, KanboardClient, OptionalExt};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -161,7 +165,7 @@ async fn user_auth_and_custom_header() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(header("authorization", "Basic YWxpY2U6cHc="))
-        .respond_with(Echo(json!({"id": 2, "username": "alice"})))
+        .respond_with(Echo(full("getMe", json!({"id": 2, "username": "alice"}))))
         .mount(&server)
         .await;
     let kb = KanboardClient::builder(server.uri())
@@ -407,10 +411,11 @@ async fn return_conventions() {
 
 #[tokio::test]
 async fn numeric_strings_from_mysql_servers_decode() {
-    let (_s, kb) = server_with(
+    let (_s, kb) = server_with(full(
+        "getTask",
         json!({"id": "12", "title": "T", "is_active": "1", "project_id": "3",
         "date_due": "1896109200", "date_completed": null, "time_spent": "1.5", "color_id": "red"}),
-    )
+    ))
     .await;
     let t = kb.tasks().get_task(12).send().await.unwrap();
     assert_eq!(
@@ -426,7 +431,11 @@ async fn numeric_strings_from_mysql_servers_decode() {
 
 #[tokio::test]
 async fn undecodable_result_names_the_field() {
-    let (_s, kb) = server_with(json!([{"id": 1, "title": "ok"}, {"id": "abc"}])).await;
+    let (_s, kb) = server_with(json!([
+        full("getTask", json!({"id": 1, "title": "ok"})),
+        full("getTask", json!({"id": "abc"}))
+    ]))
+    .await;
     let e = kb.tasks().get_all_tasks(1).send().await.unwrap_err();
     let Error::Decode { path, message, .. } = &e else {
         panic!("{e:?}")
@@ -441,7 +450,9 @@ async fn batch_results_in_order_each_its_own_result() {
     Mock::given(method("POST"))
         .respond_with(PerMethod(|m, p| match m {
             "getVersion" => json!({"result": "1.2.53"}),
-            "getTask" if p["task_id"] == 1 => json!({"result": {"id": 1, "title": "one"}}),
+            "getTask" if p["task_id"] == 1 => {
+                json!({"result": full("getTask", json!({"id": 1, "title": "one"}))})
+            }
             "getTask" => json!({"result": null}),
             _ => json!({"error": {"code": -32601, "message": "Method not found"}}),
         }))

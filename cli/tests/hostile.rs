@@ -30,7 +30,10 @@ fn run(home: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output
 #[tokio::test(flavor = "multi_thread")]
 async fn escape_sequences_in_titles_reach_the_terminal_escaped_but_data_formats_exact() {
     let server = MockServer::start().await;
-    let task = json!({"id": "7", "title": HOSTILE, "project_id": "1", "is_active": "1"});
+    let task = full(
+        "getTask",
+        json!({"id": "7", "title": HOSTILE, "project_id": "1", "is_active": "1"}),
+    );
     answer(&server, "getAllTasks", json!([task.clone()])).await;
     answer(&server, "getTask", task.clone()).await;
     let home = dir();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::kanboard;
+use common::{full, kanboard};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -68,9 +68,12 @@ impl Fake {
 
     fn task(&self, id: i64) -> Value {
         let t = &self.tasks[&id];
-        json!({"id": id.to_string(), "title": t.title, "project_id": t.project_id.to_string(),
-               "is_active": if t.active { "1" } else { "0" }, "owner_id": "0", "column_id": "1",
-               "date_due": "0", "priority": "0", "tags": []})
+        full(
+            "getTask",
+            json!({"id": id.to_string(), "title": t.title, "project_id": t.project_id.to_string(),
+                   "is_active": if t.active { "1" } else { "0" }, "owner_id": "0", "column_id": "1",
+                   "date_due": "0", "priority": "0"}),
+        )
     }
 
     fn links(&self, id: i64) -> Value {
@@ -82,18 +85,22 @@ impl Fake {
                 _ => continue,
             };
             let o = &self.tasks[&other];
-            out.push(
+            out.push(full(
+                "getAllTaskLinks",
                 json!({"id": (k + 1).to_string(), "task_id": other.to_string(), "label": label,
-                "title": o.title, "project_id": o.project_id.to_string(),
-                "project_name": self.projects[&o.project_id],
-                "is_active": if o.active { "1" } else { "0" }}),
-            );
+                    "title": o.title, "project_id": o.project_id.to_string(),
+                    "project_name": self.projects[&o.project_id],
+                    "is_active": if o.active { "1" } else { "0" }}),
+            ));
         }
         Value::Array(out)
     }
 
     fn portfolio_row(p: &PluginPortfolio) -> Value {
-        json!({"id": p.id, "name": p.name, "description": "", "owner_id": 0, "is_active": 1})
+        full(
+            "getAllPortfolios",
+            json!({"id": p.id, "name": p.name, "description": "", "owner_id": 0, "is_active": 1}),
+        )
     }
 
     fn call(&mut self, method: &str, p: &Value) -> Result<Value, (i64, &'static str)> {
@@ -119,7 +126,10 @@ impl Fake {
             },
             "getAllTaskLinks" => self.links(int("task_id")),
             "getProjectById" => match self.projects.get(&int("project_id")) {
-                Some(n) => json!({"id": int("project_id"), "name": n}),
+                Some(n) => full(
+                    "getProjectById",
+                    json!({"id": int("project_id"), "name": n}),
+                ),
                 None => Value::Null,
             },
             "getAllPortfolios" => self.portfolios.iter().map(Self::portfolio_row).collect(),
@@ -152,7 +162,12 @@ impl Fake {
                 x.map(|x| x.projects.clone())
                     .unwrap_or_default()
                     .iter()
-                    .map(|id| json!({"id": id, "name": self.projects[id]}))
+                    .map(|id| {
+                        full(
+                            "getPortfolioProjects",
+                            json!({"id": id, "name": self.projects[id]}),
+                        )
+                    })
                     .collect()
             }
             "getPortfolioMilestones" => {
@@ -161,8 +176,11 @@ impl Fake {
                     x.milestones
                         .iter()
                         .map(|(id, name, target, _)| {
-                            json!({"id": id, "portfolio_id": x.id, "name": name, "description": "",
-                                   "target_date": target, "status": 1, "color_id": "blue", "owner_id": 0})
+                            full(
+                                "getPortfolioMilestones",
+                                json!({"id": id, "portfolio_id": x.id, "name": name, "description": "",
+                                       "target_date": target, "status": 1, "color_id": "blue", "owner_id": 0}),
+                            )
                         })
                         .collect()
                 })
@@ -209,8 +227,11 @@ impl Fake {
                     .iter()
                     .enumerate()
                     .map(|(i, (t, c))| {
-                        json!({"id": t, "title": self.tasks[t].title, "project_id": self.tasks[t].project_id,
-                               "position": i + 1, "is_critical": i64::from(*c), "is_active": 1})
+                        full(
+                            "getMilestoneTasks",
+                            json!({"id": t, "title": self.tasks[t].title, "project_id": self.tasks[t].project_id,
+                                   "position": i + 1, "is_critical": i64::from(*c), "is_active": 1}),
+                        )
                     })
                     .collect()
             }

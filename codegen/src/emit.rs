@@ -64,6 +64,7 @@ pub fn api(api: &Api) -> TokenStream {
         };
         quote!(crate::descriptor::ResourceDescriptor { name: #name, summary: #summary, plugin: #plugin })
     });
+    let model_rows = api.models.iter().map(model_descriptor);
     let enum_rows = api.enums.iter().map(|e| {
         let name = &e.name;
         let summary = first_sentence(e.doc.as_deref().unwrap_or(""));
@@ -100,6 +101,9 @@ pub fn api(api: &Api) -> TokenStream {
 
                 /// Every enum with its known values, in schema order.
                 pub static ENUMS: &[crate::descriptor::EnumDescriptor] = &[#(#enum_rows),*];
+
+                /// Every model with its keys, in schema order.
+                pub static MODELS: &[crate::descriptor::ModelDescriptor] = &[#(#model_rows),*];
 
                 /// Decodes a raw result the way the typed method does (its convention, its
                 /// model) and gives it back as normalized JSON: for tools (the command line,
@@ -237,10 +241,19 @@ fn field_type(ty: &Ty) -> TokenStream {
 
 fn model_def(m: &Model) -> TokenStream {
     let name = naming::ty(&m.name);
-    let doc = docs(m.doc.as_deref().unwrap_or(""));
+    let mut model_doc = m.doc.clone().unwrap_or_default();
+    if !m.ignored.is_empty() {
+        let kept_out = m
+            .ignored
+            .iter()
+            .map(|(k, why)| format!("`{k}` ({why})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        model_doc.push_str(&format!("\n\nSent but not kept: {kept_out}."));
+    }
+    let doc = docs(&model_doc);
     let fields = m.fields.iter().map(|f| {
         let ident = naming::field(&f.name);
-        let ty = field_type(&f.ty);
         let wire = &f.wire;
         let rename = (ident != wire.as_str()).then(|| quote!(rename = #wire,));
         let with = match &f.ty {
@@ -251,10 +264,35 @@ fn model_def(m: &Model) -> TokenStream {
         if text.is_empty() {
             text = format!("`{}` (`{}`)", f.wire, f.ty.spelling());
         }
+        // A key every reply has is required: absent, the reply does not decode. A key sent only
+        // sometimes is an `Option`, `None` when absent (never a made-up default).
+        let (ty, attrs) = match &f.when {
+            None => (field_type(&f.ty), quote!(#[serde(#rename deserialize_with = #with)])),
+            Some(when) => {
+                text.push_str(&format!("\n\nSent only {when}; `None` when absent."));
+                let inner = field_type(&f.ty);
+                let ty = if matches!(f.ty, Ty::Optional(_) | Ty::Timestamp) {
+                    inner
+                } else {
+                    quote!(Option<#inner>)
+                };
+                let with = if matches!(f.ty, Ty::Optional(_) | Ty::Timestamp) {
+                    with.to_owned()
+                } else if with == "crate::de::loose" {
+                    "crate::de::loose_present".to_owned()
+                } else {
+                    with.to_owned()
+                };
+                (
+                    ty,
+                    quote!(#[serde(#rename default, deserialize_with = #with, skip_serializing_if = "Option::is_none")]),
+                )
+            }
+        };
         let fdoc = docs(&text);
         quote! {
             #fdoc
-            #[serde(#rename default, deserialize_with = #with)]
+            #attrs
             pub #ident: #ty,
         }
     });
@@ -272,6 +310,24 @@ fn model_def(m: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// The row of the model descriptor table for `m`.
+fn model_descriptor(m: &Model) -> TokenStream {
+    let name = &m.name;
+    let fields = m.fields.iter().map(|f| {
+        let (fname, wire, ty) = (&f.name, &f.wire, f.ty.spelling());
+        let when = match &f.when {
+            Some(w) => quote!(Some(#w)),
+            None => quote!(None),
+        };
+        quote!(crate::descriptor::FieldDescriptor { name: #fname, wire: #wire, ty: #ty, when: #when })
+    });
+    let ignored = m
+        .ignored
+        .iter()
+        .map(|(k, r)| quote!(crate::descriptor::IgnoredKey { key: #k, reason: #r }));
+    quote!(crate::descriptor::ModelDescriptor { name: #name, fields: &[#(#fields),*], ignored: &[#(#ignored),*] })
 }
 
 fn is_timestamp(ty: &Ty) -> bool {

@@ -80,14 +80,18 @@ pub struct Model {
     pub name: String,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
+    /// Keys the server sends that are not kept, with the reason (wire name, reason).
+    pub ignored: Vec<(String, String)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Field {
     pub wire: String,
     pub name: String,
     pub ty: Ty,
     pub doc: Option<String>,
+    /// When the key is sent, for a key the server leaves out in some states; `None`: always.
+    pub when: Option<String>,
 }
 
 #[derive(Debug)]
@@ -373,12 +377,27 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
         });
     }
 
-    let mut models = Vec::new();
+    let mut models: Vec<Model> = Vec::new();
     for (name, def) in &file.models {
         if !is_camel(name) {
             return Err(diag(at(def), format!("model `{name}` must be CamelCase")));
         }
-        let mut fields = Vec::new();
+        // An extended model's fields come first; it must be declared above, so order is plain.
+        let (mut fields, mut ignored) = match &def.value.extends {
+            None => (Vec::new(), Vec::new()),
+            Some(base) => match models.iter().find(|m| m.name == base.value) {
+                Some(m) => (m.fields.clone(), m.ignored.clone()),
+                None => {
+                    return Err(diag(
+                        at(base),
+                        format!(
+                            "`extends: {}` names no model declared above this one; declare the base model first",
+                            base.value
+                        ),
+                    ));
+                }
+            },
+        };
         for (fname, f) in &def.value.fields {
             let ty =
                 parse_ty(&f.value.ty, &model_names, &enum_names).map_err(|m| diag(at(f), m))?;
@@ -399,17 +418,44 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                     ),
                 ));
             }
+            let wire = f.value.wire.clone().unwrap_or_else(|| fname.clone());
+            if fields.iter().any(|x| x.wire == wire || x.name == *fname) {
+                return Err(diag(
+                    at(f),
+                    format!("field `{fname}` is already in the model (from `extends` or above)"),
+                ));
+            }
+            if f.value.when.as_deref().is_some_and(|w| w.trim().is_empty()) {
+                return Err(diag(
+                    at(f),
+                    "`when:` must say when the server sends the key".to_owned(),
+                ));
+            }
             fields.push(Field {
-                wire: f.value.wire.clone().unwrap_or_else(|| fname.clone()),
+                wire,
                 name: fname.clone(),
                 ty,
                 doc: f.value.doc.clone(),
+                when: f.value.when.clone(),
             });
+        }
+        for (key, reason) in &def.value.ignored {
+            if fields.iter().any(|f| f.wire == *key) {
+                return Err(diag(
+                    at(reason),
+                    format!("`{key}` is both a field and ignored; keep one"),
+                ));
+            }
+            if reason.value.trim().is_empty() {
+                return Err(diag(at(reason), format!("say why `{key}` is not kept")));
+            }
+            ignored.push((key.clone(), reason.value.clone()));
         }
         models.push(Model {
             name: name.clone(),
             doc: def.value.doc.clone(),
             fields,
+            ignored,
         });
     }
 

@@ -35,7 +35,14 @@ pub struct EnumDef {
 pub struct ModelDef {
     #[serde(default)]
     pub doc: Option<String>,
+    /// Another model whose fields (and ignored keys) come first: a shape that adds keys to it.
+    #[serde(default)]
+    pub extends: Option<Spanned<String>>,
+    #[serde(default)]
     pub fields: IndexMap<String, Spanned<FieldDef>>,
+    /// Keys the server sends that are deliberately not kept (secrets), each with the reason.
+    #[serde(default)]
+    pub ignored: IndexMap<String, Spanned<String>>,
 }
 
 /// A model field: either just a type (`id: int`) or `{type, doc, wire}`.
@@ -44,6 +51,8 @@ pub struct FieldDef {
     pub ty: String,
     pub doc: Option<String>,
     pub wire: Option<String>,
+    /// Set when the server sends the key only in some states or on some databases: says when.
+    pub when: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +64,8 @@ struct FieldDefLong {
     doc: Option<String>,
     #[serde(default)]
     wire: Option<String>,
+    #[serde(default)]
+    when: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for FieldDef {
@@ -63,13 +74,14 @@ impl<'de> Deserialize<'de> for FieldDef {
         impl<'de> Visitor<'de> for V {
             type Value = FieldDef;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a type such as `int` or a map with `type`, `doc`, `wire`")
+                f.write_str("a type such as `int` or a map with `type`, `doc`, `wire`, `when`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldDef, E> {
                 Ok(FieldDef {
                     ty: v.to_owned(),
                     doc: None,
                     wire: None,
+                    when: None,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldDef, A::Error> {
@@ -78,6 +90,7 @@ impl<'de> Deserialize<'de> for FieldDef {
                     ty: long.ty,
                     doc: long.doc,
                     wire: long.wire,
+                    when: long.when,
                 })
             }
         }

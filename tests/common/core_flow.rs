@@ -258,7 +258,7 @@ pub async fn application_projects_tasks(env: &Live, t: &Tally) {
         .await
         .unwrap();
     assert_eq!(found.iter().map(|x| x.id).collect::<Vec<_>>(), [tid]);
-    assert_eq!(found[0].project_name.as_deref(), Some(renamed.as_str()));
+    assert_eq!(found[0].project_name, renamed);
 
     t.hit(kb.tasks().update_task(tid))
         .title("Renamed task")

@@ -1,6 +1,10 @@
 //! Shared by the CLI test files: the binary with a clean environment, and a mock Kanboard.
 #![allow(dead_code)] // each test file uses its own part
 
+#[path = "../../../tests/support/full_replies.rs"]
+mod full_replies;
+pub use full_replies::full;
+
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -72,12 +76,18 @@ pub fn url(server: &MockServer) -> String {
 /// Two tasks as Kanboard 1.2.53 sends them (strings for numbers, as the server does).
 pub fn tasks() -> Value {
     json!([
-        {"id": "1", "title": "Write docs", "description": "", "project_id": "1", "column_id": "2",
+        full(
+            "getAllTasks",
+            json!({"id": "1", "title": "Write docs", "description": "", "project_id": "1", "column_id": "2",
          "owner_id": "0", "is_active": "1", "priority": "0", "color_id": "yellow", "date_due": "1798675200",
-         "reference": "", "tags": []},
-        {"id": "2", "title": "Ship, \"soon\"", "description": "line one\nline two", "project_id": "1",
+         "reference": ""})
+        ),
+        full(
+            "getAllTasks",
+            json!({"id": "2", "title": "Ship, \"soon\"", "description": "line one\nline two", "project_id": "1",
          "column_id": "3", "owner_id": "1", "is_active": "0", "priority": "2", "color_id": "green",
-         "date_due": "0", "reference": "T-2", "tags": []}
+         "date_due": "0", "reference": "T-2"})
+        )
     ])
 }
 
