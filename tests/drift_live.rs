@@ -1,5 +1,8 @@
 //! The live drift probe against a real Kanboard: no drift against 1.2.53, the server's state
 //! unchanged by a full probe, and an edited schema copy showing exactly its three edits.
+//! "Unchanged" is checked through the API and, for a server of scripts/kanboard-server.sh
+//! (KANBOARD_STATE_DIR), row by row in a dump of its database: `sqlite3 .dump`, or with
+//! KANBOARD_DB=postgres `pg_dump`, with KANBOARD_DB=mariadb `mariadb-dump` (see `db_state`).
 //! Skipped (and says so) without KANBOARD_URL/KANBOARD_TOKEN.
 
 mod common;
