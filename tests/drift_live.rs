@@ -1,5 +1,8 @@
 //! The live drift probe against a real Kanboard: no drift against 1.2.53, the server's state
 //! unchanged by a full probe, and an edited schema copy showing exactly its three edits.
+//! "Unchanged" is checked through the API and, for a server of scripts/kanboard-server.sh
+//! (KANBOARD_STATE_DIR), row by row in a dump of its database: `sqlite3 .dump`, or with
+//! KANBOARD_DB=postgres `pg_dump`, with KANBOARD_DB=mariadb `mariadb-dump` (see `db_state`).
 //! Skipped (and says so) without KANBOARD_URL/KANBOARD_TOKEN.
 
 mod common;
@@ -48,8 +51,12 @@ async fn api_state(kb: &KanboardClient) -> Value {
     })
 }
 
-/// Every row of every table, when the database is reachable: the SQLite file of a server started
-/// by scripts/kanboard-server.sh (KANBOARD_STATE_DIR), read with the sqlite3 tool.
+/// Every row of every table, when the database is reachable: the database of a server started
+/// by scripts/kanboard-server.sh (KANBOARD_STATE_DIR), dumped as SQL text with one `INSERT INTO`
+/// line per row: the SQLite file with `sqlite3 .dump`; on PostgreSQL (KANBOARD_DB=postgres)
+/// `pg_dump --inserts` over TCP as the `kanboard` user; on MariaDB `mariadb-dump` through the
+/// server's unix socket as root. Without the state dir or the tool, `None`: the test then compares
+/// through the API only, and says so.
 fn db_state() -> Option<String> {
     let why_not = |why: &str| {
         eprintln!("database comparison SKIPPED: {why}; comparing through the API only");
@@ -58,34 +65,86 @@ fn db_state() -> Option<String> {
     let Ok(dir) = std::env::var("KANBOARD_STATE_DIR") else {
         return why_not("KANBOARD_STATE_DIR is not set");
     };
-    let db = std::path::Path::new(&dir).join("data/db.sqlite");
-    if !db.exists() {
-        return why_not(&format!("no {}", db.display()));
-    }
-    // The server may still hold a lock for a moment after answering: wait for it.
-    let out = match std::process::Command::new("sqlite3")
-        .args(["-readonly", "-bail", "-cmd", ".timeout 10000"])
-        .arg(&db)
-        .arg(".dump")
-        .output()
-    {
+    let dir = std::path::Path::new(&dir);
+    let db = common::Db::from_env();
+    let (tool, mut cmd) = match db {
+        common::Db::Sqlite => {
+            let file = dir.join("data/db.sqlite");
+            if !file.exists() {
+                return why_not(&format!("no {}", file.display()));
+            }
+            // The server may still hold a lock for a moment after answering: wait for it.
+            let mut cmd = std::process::Command::new("sqlite3");
+            cmd.args(["-readonly", "-bail", "-cmd", ".timeout 10000"])
+                .arg(&file)
+                .arg(".dump");
+            ("sqlite3", cmd)
+        }
+        common::Db::Postgres => {
+            let Ok(port) = std::fs::read_to_string(dir.join("pgsql/port")) else {
+                return why_not(&format!("no {}", dir.join("pgsql/port").display()));
+            };
+            let mut cmd = std::process::Command::new("pg_dump");
+            cmd.env("PGPASSWORD", "kanboard-test-password")
+                .args(["-h", "127.0.0.1", "-p", port.trim(), "-U", "kanboard"])
+                .args(["--inserts", "--no-owner", "--no-privileges", "kanboard"]);
+            ("pg_dump", cmd)
+        }
+        common::Db::Mariadb => {
+            let socket = dir.join("mariadb/mysqld.sock");
+            if !socket.exists() {
+                return why_not(&format!("no {}", socket.display()));
+            }
+            // --skip-create-options: no AUTO_INCREMENT counters, which a refused insert advances.
+            let mut cmd = std::process::Command::new("mariadb-dump");
+            cmd.arg("--no-defaults")
+                .arg(format!("--socket={}", socket.display()))
+                .args(["-u", "root", "--skip-extended-insert", "--skip-dump-date"])
+                .args(["--order-by-primary", "--skip-create-options", "kanboard"]);
+            ("mariadb-dump", cmd)
+        }
+    };
+    let out = match cmd.output() {
         Ok(o) => o,
-        Err(e) => return why_not(&format!("cannot run sqlite3: {e}")),
+        Err(e) => return why_not(&format!("cannot run {tool}: {e}")),
     };
     let dump = String::from_utf8(out.stdout).unwrap();
     let errors = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success() && errors.trim().is_empty() && dump.contains("CREATE TABLE"),
-        "sqlite3 .dump failed: {errors}"
+        "{tool} failed on {}: {errors}",
+        db.name()
     );
+    // pg_dump brackets its output with `\restrict KEY` / `\unrestrict KEY`, a new random KEY
+    // each run: not content.
+    let dump: String = dump
+        .lines()
+        .filter(|l| !l.starts_with("\\restrict ") && !l.starts_with("\\unrestrict "))
+        .flat_map(|l| [l, "\n"])
+        .collect();
     Some(dump)
+}
+
+/// The lines of one dump missing from the other (at most 10 each way), to show what changed.
+fn changed_lines(before: &str, after: &str) -> String {
+    let gone = before.lines().filter(|l| !after.lines().any(|a| a == *l));
+    let new = after.lines().filter(|l| !before.lines().any(|b| b == *l));
+    gone.take(10)
+        .map(|l| format!("- {l}"))
+        .chain(new.take(10).map(|l| format!("+ {l}")))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn table_counts(dump: &str) -> Vec<(String, usize)> {
     let mut counts = std::collections::BTreeMap::new();
     for line in dump.lines() {
         if let Some(rest) = line.strip_prefix("INSERT INTO ") {
-            let table = rest.split([' ', '(']).next().unwrap().trim_matches('"');
+            let table = rest
+                .split([' ', '('])
+                .next()
+                .unwrap()
+                .trim_matches(['"', '`']);
             *counts.entry(table.to_owned()).or_insert(0) += 1;
         }
     }
@@ -142,12 +201,17 @@ async fn probe_finds_no_drift_and_changes_nothing() {
     );
     if let (Some(before), Some(after)) = (&db_before, &db_after) {
         println!(
-            "database unchanged: {} rows in {} tables compared",
+            "database unchanged: {} rows in {} tables compared on {}",
             table_counts(before).iter().map(|(_, n)| n).sum::<usize>(),
-            before.matches("CREATE TABLE").count()
+            before.matches("CREATE TABLE").count(),
+            env.db.name()
         );
         assert_eq!(table_counts(before), table_counts(after));
-        assert!(before == after, "the probe changed the database");
+        assert!(
+            before == after,
+            "the probe changed the database:\n{}",
+            changed_lines(before, after)
+        );
     }
     // Control: the same snapshots do see a change when a method runs.
     kb.call("updateTask", json!({"id": task, "title": "probed"}))

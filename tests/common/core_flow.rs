@@ -1,7 +1,7 @@
 //! The application, projects and tasks resources against a real Kanboard: every method called
 //! with an assertion on what came back. Shared by `live_core.rs` and `live_api.rs`.
 
-use super::{Live, Tally, unique, unique_identifier};
+use super::{Db, Live, Tally, unique, unique_identifier};
 use kanboard::OptionalExt;
 use kanboard::models::Color;
 
@@ -222,14 +222,15 @@ pub async fn application_projects_tasks(env: &Live, t: &Tally) {
             .iter()
             .any(|x| x.id == tid)
     );
-    // Creating in a project that does not exist answers 0: Rejected.
-    assert!(
-        kb.tasks()
+    // Creating in a project that does not exist: 0 (Rejected) on SQLite, JSON-RPC error 0 with
+    // the SQL error on PostgreSQL and MariaDB.
+    env.db.assert_missing_project_error(
+        "createTask",
+        &kb.tasks()
             .create_task("x", 987_654)
             .send()
             .await
-            .unwrap_err()
-            .is_rejected()
+            .unwrap_err(),
     );
 
     let late = t
@@ -370,6 +371,28 @@ pub async fn application_projects_tasks(env: &Live, t: &Tally) {
     assert_eq!(
         kb.tasks().get_task(late).send().await.unwrap().project_id,
         other
+    );
+
+    // Duplicating or moving into a project that does not exist. SQLite refuses the duplicate
+    // with 0 but answers `true` to the move, which its foreign keys then silently undo (the
+    // task stays where it was); PostgreSQL and MariaDB answer JSON-RPC error 0 to both.
+    env.db.assert_missing_project_error(
+        "duplicateTaskToProject",
+        &kb.tasks()
+            .duplicate_task_to_project(tid, 987_654)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let moved = kb.tasks().move_task_to_project(tid, 987_654).send().await;
+    match env.db {
+        Db::Sqlite => moved.unwrap(),
+        db => db.assert_missing_project_error("moveTaskToProject", &moved.unwrap_err()),
+    }
+    assert_eq!(
+        kb.tasks().get_task(tid).send().await.unwrap().project_id,
+        pid,
+        "the task stays in its project"
     );
 
     t.hit(kb.tasks().remove_task(tid)).send().await.unwrap();
