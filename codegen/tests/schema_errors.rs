@@ -192,3 +192,56 @@ fn drift_declarations_are_checked() {
         assert!(d.line >= 10, "{drift}: no useful position in {d}");
     }
 }
+
+fn with_models(models: &str) -> String {
+    GOOD.replacen("resources:", &format!("models:\n{models}resources:"), 1)
+}
+
+#[test]
+fn extending_an_undeclared_model_points_at_it() {
+    let d = err(&with_models(
+        "  Entry:\n    extends: Base\n    fields:\n      id: int\n",
+    ));
+    assert_eq!(d.line, 4, "{d}");
+    assert!(
+        d.message
+            .contains("`extends: Base` names no model declared above"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_field_repeated_from_the_extended_model_is_refused() {
+    let d = err(&with_models(
+        "  Base:\n    fields:\n      id: int\n  Entry:\n    extends: Base\n    fields:\n      id: int\n",
+    ));
+    assert_eq!(d.line, 9, "{d}");
+    assert!(
+        d.message.contains("field `id` is already in the model"),
+        "{d}"
+    );
+}
+
+#[test]
+fn an_ignored_key_needs_a_reason_and_cannot_be_a_field() {
+    let d = err(&with_models(
+        "  User:\n    fields:\n      id: int\n    ignored:\n      id: \"a secret\"\n",
+    ));
+    assert!(
+        d.message.contains("`id` is both a field and ignored"),
+        "{d}"
+    );
+    let d = err(&with_models(
+        "  User:\n    fields:\n      id: int\n    ignored:\n      password: \" \"\n",
+    ));
+    assert!(d.message.contains("say why `password` is not kept"), "{d}");
+}
+
+#[test]
+fn when_must_say_when() {
+    let d = err(&with_models(
+        "  Project:\n    fields:\n      url: {type: string, when: \"\"}\n",
+    ));
+    assert_eq!(d.line, 5, "{d}");
+    assert!(d.message.contains("`when:` must say when"), "{d}");
+}
