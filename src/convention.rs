@@ -89,3 +89,20 @@ pub(crate) fn normalize<T: Loose + Default + serde::Serialize>(
         message: format!("cannot re-encode: {e}"),
     })
 }
+
+/// As [`normalize`] for a result of bytes: decoded under the convention (so `""`, `false` and the
+/// rest mean what the method says), then shown as base64 text, the one JSON form of bytes.
+pub(crate) fn normalize_bytes(desc: &MethodDescriptor, result: Value) -> Result<Value> {
+    use base64::Engine;
+    let bytes: Vec<u8> = apply(
+        desc,
+        "(raw result)",
+        Reply {
+            result,
+            leaked: None,
+        },
+    )?;
+    Ok(Value::String(
+        base64::engine::general_purpose::STANDARD.encode(bytes),
+    ))
+}

@@ -155,15 +155,12 @@ pub async fn run(ctx: &Ctx, resource: &str, sub: &str, m: &ArgMatches) -> Result
                     .map_err(|e| {
                         Failure::new(Exit::Server, format!("{get}: content is not base64: {e}"))
                     })?,
-                // The typed decoding already turned the base64 into bytes.
-                Value::Array(items) => items
-                    .iter()
-                    .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
-                    .collect::<Option<Vec<u8>>>()
-                    .ok_or_else(|| {
-                        Failure::new(Exit::Server, format!("{get}: content is not bytes"))
-                    })?,
-                other => other.to_string().into_bytes(),
+                other => {
+                    return Err(Failure::new(
+                        Exit::Server,
+                        format!("{get}: content is not base64 text but {other}"),
+                    ));
+                }
             };
             std::fs::write(&dest, &bytes).map_err(|e| {
                 Failure::other(format!("cannot write {dest}: {e}"))

@@ -477,3 +477,23 @@ fn completion_scripts_cover_generated_commands() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn downloaded_bytes_print_as_base64_text_in_json() {
+    let server = MockServer::start().await;
+    answer(&server, "downloadTaskFile", json!("aGVsbG8K")).await;
+    let home = dir();
+    let out = kanboard(home.path())
+        .args(["--url", &server.uri(), "--token", "t", "-o", "json"])
+        .args(["task-files", "download-task-file", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The server's own form (base64), not a list of numbers.
+    assert_eq!(printed, json!("aGVsbG8K"));
+}

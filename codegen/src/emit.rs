@@ -47,6 +47,10 @@ pub fn api(api: &Api) -> TokenStream {
         .flat_map(|r| r.methods.iter())
         .map(|m| {
             let rpc = &m.rpc;
+            if m.returns.kind == Kind::Value && m.returns.ty == Ty::Bytes {
+                // Bytes have one JSON form, base64 as the server sends them, not a list of numbers.
+                return quote!(#rpc => crate::convention::normalize_bytes(desc, result));
+            }
             let out = output_type(&m.returns);
             quote!(#rpc => crate::convention::normalize::<#out>(desc, result))
         });
