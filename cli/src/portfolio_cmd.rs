@@ -11,8 +11,8 @@ use crate::progress;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use kanboard::config::OutputFormat;
 use kanboard::orchestration::{
-    BackendKind, DependencyAnalyzer, DependencySnapshot, Error, PortfolioBackend, PortfolioManager,
-    TaskFilter, TaskStatus,
+    BackendKind, DependencySnapshot, Error, PortfolioBackend, PortfolioManager, TaskFilter,
+    TaskStatus,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -404,7 +404,8 @@ async fn snapshot(ctx: &Ctx, name: &str) -> Result<DependencySnapshot, Failure> 
         .map_err(|e| orch::fail(ctx, e))?;
     pb.inc(1);
     pb.set_message(format!("links of {} tasks", open.len()));
-    let snap = DependencyAnalyzer::new(manager.client().clone())
+    let snap = manager
+        .dependencies()
         .snapshot(&open)
         .await
         .map_err(|e| orch::fail(ctx, e))?;

@@ -138,16 +138,6 @@ pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
     let kb = ctx.client()?;
     match desc {
         Some(d) if !m.get_flag("raw") => {
-            if let Some(missing) = d
-                .params
-                .iter()
-                .find(|p| p.required && !params.contains_key(p.wire))
-            {
-                return Err(
-                    Failure::usage(format!("{} needs `{}`", d.rpc_name, missing.wire))
-                        .hint(format!("add --param {}=...", missing.wire)),
-                );
-            }
             let v = crate::invoke::call(ctx, &kb, d, params).await?;
             Ok(Outcome::Value(v, Some(d.returns.kind)))
         }
