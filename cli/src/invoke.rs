@@ -2,7 +2,7 @@
 //! checks, sends and decodes as the typed builders do; the command prints the JSON form of the
 //! typed result.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::Failure;
 use kanboard::descriptor::MethodDescriptor;
 use kanboard::{FileContent, KanboardClient};
