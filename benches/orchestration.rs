@@ -16,7 +16,7 @@
 mod portfolio_data;
 
 use kanboard::KanboardClient;
-use kanboard::models::{LinkLabel, LinkedTask, Task};
+use kanboard::models::{LinkLabel, LinkedTask, Task, TaskId};
 use kanboard::orchestration::graph::DependencyDag;
 use kanboard::orchestration::{
     DependencyAnalyzer, DependencySnapshot, LocalPortfolioStore, PortfolioManager, TaskFilter,
@@ -295,20 +295,20 @@ fn main() {
     let tasks: Vec<Task> = (0..n)
         .map(|i| {
             let mut t = Task::default();
-            t.id = i as i64 + 1;
-            t.project_id = (i % 5) as i64 + 1;
+            t.id = (i as i64 + 1).into();
+            t.project_id = ((i % 5) as i64 + 1).into();
             t.is_active = true;
             t
         })
         .collect();
-    let mut links: HashMap<i64, Vec<LinkedTask>> = HashMap::new();
+    let mut links: HashMap<TaskId, Vec<LinkedTask>> = HashMap::new();
     for &(a, b) in &edges {
         let mut l = LinkedTask::default();
-        l.task_id = b as i64 + 1;
+        l.task_id = (b as i64 + 1).into();
         l.label = LinkLabel::Blocks;
-        l.project_id = (b % 5) as i64 + 1;
+        l.project_id = ((b % 5) as i64 + 1).into();
         l.is_active = true;
-        links.entry(a as i64 + 1).or_default().push(l);
+        links.entry(TaskId(a as i64 + 1)).or_default().push(l);
     }
     let snapshot = DependencySnapshot::from_links(tasks, &links, &HashMap::new());
     let mut snap_times = Vec::new();

@@ -186,6 +186,24 @@ pub struct EnumDescriptor {
     pub values: &'static [&'static str],
 }
 
+/// One id newtype of the schema (`ProjectId`): an integer on the wire, written by its name in a
+/// parameter's or field's `ty`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct IdDescriptor {
+    /// The type's name (`ProjectId`).
+    pub name: &'static str,
+    /// Whose id it is.
+    pub summary: &'static str,
+}
+
+impl IdDescriptor {
+    /// Looks an id type up by its schema name.
+    pub fn find(name: &str) -> Option<&'static IdDescriptor> {
+        crate::api::descriptors::IDS.iter().find(|e| e.name == name)
+    }
+}
+
 impl EnumDescriptor {
     /// Looks an enum up by its schema name.
     pub fn find(name: &str) -> Option<&'static EnumDescriptor> {

@@ -6,7 +6,7 @@
 
 use crate::KanboardClient;
 use crate::batch::FromReply;
-use crate::descriptor::{EnumDescriptor, MethodDescriptor};
+use crate::descriptor::{EnumDescriptor, IdDescriptor, MethodDescriptor};
 use crate::envelope::Reply;
 use crate::error::{Error, Result};
 use crate::inputs::FileContent;
@@ -221,6 +221,10 @@ fn check(ty: &str, v: &Value) -> std::result::Result<(), String> {
     match ty {
         "int" if v.is_i64() => Ok(()),
         "int" => expect("an integer"),
+        other if IdDescriptor::find(other).is_some() => match v.is_i64() {
+            true => Ok(()),
+            false => expect(&format!("an integer ({other})")),
+        },
         "float" if v.is_number() => Ok(()),
         "float" => expect("a number"),
         "bool" if v.is_boolean() => Ok(()),

@@ -15,6 +15,28 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! Ids are types of their own (`ProjectId`, `TaskId`, `ColumnId`, `SwimlaneId`, `UserId`),
+//! integers on the wire: a task's project id where its id belongs does not compile.
+//!
+//! ```no_run
+//! # async fn example(kb: kanboard::KanboardClient, task: kanboard::models::Task) -> kanboard::Result<()> {
+//! kb.tasks()
+//!     .move_task_position(task.project_id, task.id, task.column_id, 1, task.swimlane_id)
+//!     .send()
+//!     .await?;
+//! kb.tasks().get_task(42).send().await?; // a plain integer is taken as any id
+//! # Ok(()) }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn example(kb: kanboard::KanboardClient, task: kanboard::models::Task) -> kanboard::Result<()> {
+//! kb.tasks()
+//!     .move_task_position(task.id, task.project_id, task.column_id, 1, task.swimlane_id)
+//!     .send()
+//!     .await?;
+//! # Ok(()) }
+//! ```
 
 mod batch;
 mod body;

@@ -162,7 +162,7 @@ async fn bad_parameters_are_refused_before_sending() {
                 .arg("task_id", json!("5"))
                 .map(|_| ())
         ),
-        "getTask: `task_id` must be an integer, not \"5\""
+        "getTask: `task_id` must be an integer (TaskId), not \"5\""
     );
     assert_eq!(
         input(kb.request(desc("getTask")).arg("id", json!(5)).map(|_| ())),

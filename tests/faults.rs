@@ -296,7 +296,7 @@ async fn a_real_403_for_a_whole_batch() {
         .send()
         .await
         .unwrap();
-    assert!(user_id > 0);
+    assert!(user_id.get() > 0);
     let user = KanboardClient::builder(&kanboard.url)
         .user("faults-user", "faults-password-1")
         .timeout(Duration::from_secs(10))

@@ -7,7 +7,9 @@
 mod common;
 
 use common::{Live, Tally, live, unique};
-use kanboard::models::{AppRole, Color, ExternalLinkType, LinkLabel, ProjectRole};
+use kanboard::models::{
+    AppRole, Color, ExternalLinkType, LinkLabel, ProjectId, ProjectRole, TaskId, UserId,
+};
 use kanboard::{AuthFailure, Error, KanboardClient, OptionalExt};
 use serde_json::json;
 
@@ -72,7 +74,7 @@ fn is_forbidden(e: &Error) -> bool {
     )
 }
 
-async fn board_columns_swimlanes(kb: &KanboardClient, t: &Tally, p: i64, t1: i64) {
+async fn board_columns_swimlanes(kb: &KanboardClient, t: &Tally, p: ProjectId, t1: TaskId) {
     // board: the default swimlane with the four default columns, the new task in the first
     let board = t.hit(kb.board().get_board(p)).send().await.unwrap();
     assert_eq!(board.len(), 1);
@@ -281,8 +283,8 @@ async fn categories_comments_subtasks(
     kb: &KanboardClient,
     admin: &KanboardClient,
     t: &Tally,
-    p: i64,
-    t1: i64,
+    p: ProjectId,
+    t1: TaskId,
 ) {
     // categories
     let cat = t
@@ -348,7 +350,7 @@ async fn categories_comments_subtasks(
         ),
         ("hello", "REF-1", AppRole::Manager)
     );
-    assert_eq!((got.task_id, got.user_id), (t1, 1));
+    assert_eq!((got.task_id, got.user_id), (t1, UserId(1)));
     let all = t
         .hit(kb.comments().get_all_comments(t1))
         .send()
@@ -399,7 +401,7 @@ async fn categories_comments_subtasks(
             got.status,
             got.time_estimated
         ),
-        ("sub", t1, 1, 1, 1.5)
+        ("sub", t1, UserId(1), 1, 1.5)
     );
     let all = t
         .hit(kb.subtasks().get_all_subtasks(t1))
@@ -489,7 +491,7 @@ async fn categories_comments_subtasks(
     );
 }
 
-async fn tags(kb: &KanboardClient, t: &Tally, p: i64, t2: i64) {
+async fn tags(kb: &KanboardClient, t: &Tally, p: ProjectId, t2: TaskId) {
     let tg = t
         .hit(kb.tags().create_tag(p, "urgent"))
         .color_id(Color::Blue)
@@ -552,7 +554,7 @@ async fn tags(kb: &KanboardClient, t: &Tally, p: i64, t2: i64) {
     );
 }
 
-async fn links_and_task_links(kb: &KanboardClient, t: &Tally, t1: i64, t2: i64) {
+async fn links_and_task_links(kb: &KanboardClient, t: &Tally, t1: TaskId, t2: TaskId) {
     // link types
     let links = t.hit(kb.links().get_all_links()).send().await.unwrap();
     let id_of = |l: LinkLabel| links.iter().find(|x| x.label == l).map(|x| x.id).unwrap();
@@ -730,7 +732,7 @@ async fn links_and_task_links(kb: &KanboardClient, t: &Tally, t1: i64, t2: i64) 
     );
 }
 
-async fn external_task_links(kb: &KanboardClient, t: &Tally, t1: i64) {
+async fn external_task_links(kb: &KanboardClient, t: &Tally, t1: TaskId) {
     let ext = kb.external_task_links();
     let types = t
         .hit(ext.get_external_task_link_types())
@@ -820,7 +822,7 @@ async fn external_task_links(kb: &KanboardClient, t: &Tally, t1: i64) {
     );
 }
 
-async fn metadata(kb: &KanboardClient, t: &Tally, p: i64, t1: i64) {
+async fn metadata(kb: &KanboardClient, t: &Tally, p: ProjectId, t1: TaskId) {
     let pm = kb.project_metadata();
     t.hit(pm.save_project_metadata(p, [("a", "1"), ("b", "x y")]))
         .send()
@@ -882,7 +884,7 @@ async fn metadata(kb: &KanboardClient, t: &Tally, p: i64, t1: i64) {
     assert!(tm.get_task_metadata(t1).send().await.unwrap().is_empty());
 }
 
-async fn files(kb: &KanboardClient, t: &Tally, p: i64, t1: i64) {
+async fn files(kb: &KanboardClient, t: &Tally, p: ProjectId, t1: TaskId) {
     let pf = kb.project_files();
     let content = b"hello bytes\x00\xff".to_vec();
     let f = t
@@ -976,7 +978,7 @@ async fn files(kb: &KanboardClient, t: &Tally, p: i64, t1: i64) {
     assert!(tf.get_all_task_files(t1).send().await.unwrap().is_empty());
 }
 
-async fn actions(kb: &KanboardClient, t: &Tally, p: i64) {
+async fn actions(kb: &KanboardClient, t: &Tally, p: ProjectId) {
     const CLOSE: &str = "\\Kanboard\\Action\\TaskCloseColumn";
     let a = kb.actions();
     assert!(
@@ -1021,7 +1023,7 @@ async fn actions(kb: &KanboardClient, t: &Tally, p: i64) {
     assert!(a.get_actions(p).send().await.unwrap().is_empty());
 }
 
-async fn users_groups_permissions(env: &Live, t: &Tally, p: i64) {
+async fn users_groups_permissions(env: &Live, t: &Tally, p: ProjectId) {
     let kb = env.app();
     let users = kb.users();
 
@@ -1151,7 +1153,7 @@ async fn users_groups_permissions(env: &Live, t: &Tally, p: i64) {
             .send()
             .await
             .unwrap()
-            .get(&uid)
+            .get(&uid.get())
             .map(String::as_str),
         Some("Bobby")
     );
@@ -1166,7 +1168,7 @@ async fn users_groups_permissions(env: &Live, t: &Tally, p: i64) {
         Some(0),
         "`Unassigned` comes first"
     );
-    assert!(assignable.contains_key(&uid));
+    assert!(assignable.contains_key(&uid.get()));
     t.hit(pp.change_project_user_role(p, uid, ProjectRole::Viewer))
         .send()
         .await
@@ -1180,7 +1182,7 @@ async fn users_groups_permissions(env: &Live, t: &Tally, p: i64) {
             .send()
             .await
             .unwrap()
-            .contains_key(&uid),
+            .contains_key(&uid.get()),
         "viewers are not assignable"
     );
     t.hit(pp.remove_project_user(p, uid)).send().await.unwrap();
@@ -1189,7 +1191,7 @@ async fn users_groups_permissions(env: &Live, t: &Tally, p: i64) {
             .send()
             .await
             .unwrap()
-            .contains_key(&uid)
+            .contains_key(&uid.get())
     );
     assert_eq!(pp.get_project_user_role(p, uid).send().await.unwrap(), "");
 
@@ -1242,7 +1244,7 @@ async fn users_groups_permissions(env: &Live, t: &Tally, p: i64) {
 }
 
 /// The user-only `me` methods with a non-admin user's login, and what that user is refused.
-async fn me_and_refusals(env: &Live, t: &Tally, p: i64) {
+async fn me_and_refusals(env: &Live, t: &Tally, p: ProjectId) {
     let kb = env.app();
     let name = unique("alice");
     let password = "alice-secret-1";
@@ -1319,10 +1321,10 @@ async fn me_and_refusals(env: &Live, t: &Tally, p: i64) {
         .send()
         .await
         .unwrap();
-    assert_eq!(list.get(&private), Some(&private_name));
-    assert!(list.contains_key(&p));
+    assert_eq!(list.get(&private.get()), Some(&private_name));
+    assert!(list.contains_key(&p.get()));
     let mine = t.hit(alice.me().get_my_projects()).send().await.unwrap();
-    let mut ids: Vec<i64> = mine.iter().map(|x| x.id).collect();
+    let mut ids: Vec<ProjectId> = mine.iter().map(|x| x.id).collect();
     ids.sort();
     assert_eq!(ids, [p.min(private), p.max(private)]);
     let private_project = mine.iter().find(|x| x.id == private).unwrap();

@@ -34,11 +34,11 @@ fn spec() -> Spec {
 }
 
 fn ids<T>(v: &[(kanboard::models::Task, T)]) -> BTreeSet<i64> {
-    v.iter().map(|(t, _)| t.id).collect()
+    v.iter().map(|(t, _)| t.id.get()).collect()
 }
 
 fn check_against_truth(truth: &Truth, analysis: &kanboard::orchestration::PortfolioAnalysis) {
-    let input: BTreeSet<i64> = analysis.tasks.iter().map(|t| t.id).collect();
+    let input: BTreeSet<i64> = analysis.tasks.iter().map(|t| t.id.get()).collect();
     assert_eq!(input, truth.open_tasks(), "open tasks of the portfolio");
     let deps = &analysis.dependencies;
     let edges: BTreeSet<(i64, i64)> = deps
@@ -60,7 +60,12 @@ fn check_against_truth(truth: &Truth, analysis: &kanboard::orchestration::Portfo
     assert!(deps.edges(true).len() < deps.edges(false).len());
     assert_eq!(ids(&deps.blocked_tasks()), truth.blocked(&input));
     assert_eq!(ids(&deps.blocking_tasks()), truth.blocking(&input));
-    let path: Vec<i64> = deps.critical_path().unwrap().iter().map(|t| t.id).collect();
+    let path: Vec<i64> = deps
+        .critical_path()
+        .unwrap()
+        .iter()
+        .map(|t| t.id.get())
+        .collect();
     assert_eq!(path.len(), truth.longest_chain(&input));
     assert!(path.len() >= 3, "the data has chains: {path:?}");
     let live = truth.live_edges(&input);
@@ -150,7 +155,7 @@ async fn portfolio_analysis_matches_the_server_links() {
         .critical_path()
         .unwrap()
         .iter()
-        .map(|t| t.id)
+        .map(|t| t.id.get())
         .collect();
     let (first, last) = (path[0], *path.last().unwrap());
     let blocks_id = kb
@@ -413,7 +418,7 @@ async fn same_results_as_kanboard_cli_where_it_is_right() {
 
     // Where kanboard-cli is right: the same tasks and the same progress figures.
     let our_tasks: Vec<i64> = {
-        let mut v: Vec<i64> = ours.tasks.iter().map(|t| t.id).collect();
+        let mut v: Vec<i64> = ours.tasks.iter().map(|t| t.id.get()).collect();
         v.sort_unstable();
         v
     };
@@ -444,7 +449,7 @@ async fn same_results_as_kanboard_cli_where_it_is_right() {
     // getAllTaskLinks does not send), so edges, blocked and blocking tasks, the critical path and
     // blocked milestone tasks are checked against the links created instead.
     let cli_edges = cli["edges"].as_array().unwrap();
-    let truth_edges = truth.edges(&ours.tasks.iter().map(|t| t.id).collect());
+    let truth_edges = truth.edges(&ours.tasks.iter().map(|t| t.id.get()).collect());
     assert!(
         cli_edges.is_empty() || cli_edges.len() == truth_edges.len(),
         "kanboard-cli found {} edges",

@@ -78,7 +78,7 @@ fn decoding_10000_tasks_stays_within_its_bound() {
         Vec::<Task>::from_loose(reply.result).unwrap()
     });
     assert_eq!(tasks.len(), TASKS);
-    assert_eq!(tasks[TASKS - 1].id, TASKS as i64);
+    assert_eq!(tasks[TASKS - 1].id.get(), TASKS as i64);
     let ratio = peak as f64 / body.len() as f64;
     println!(
         "decode {TASKS} tasks: body {:.2} MiB, peak heap {:.2} MiB = {ratio:.2}x the body (bound {DECODE_BOUND}x)",

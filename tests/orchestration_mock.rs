@@ -491,7 +491,7 @@ async fn results_match_the_links_kanboard_reports() {
     let (_server, kb, state) = serve(portfolio_data(12)).await;
     let manager = PortfolioManager::new(kb.clone(), store_with(12));
     let analysis = manager.analyze("P").await.unwrap();
-    let input: BTreeSet<i64> = analysis.tasks.iter().map(|t| t.id).collect();
+    let input: BTreeSet<i64> = analysis.tasks.iter().map(|t| t.id.get()).collect();
     {
         let fake = state.lock().unwrap();
         assert_eq!(
@@ -522,13 +522,17 @@ async fn results_match_the_links_kanboard_reports() {
         let ids = |v: Vec<(
             kanboard::models::Task,
             Vec<kanboard::orchestration::DependencyEdge>,
-        )>| { v.into_iter().map(|(t, _)| t.id).collect::<BTreeSet<_>>() };
+        )>| {
+            v.into_iter()
+                .map(|(t, _)| t.id.get())
+                .collect::<BTreeSet<_>>()
+        };
         assert_eq!(ids(deps.blocked_tasks()), blocked);
         assert_eq!(ids(deps.blocking_tasks()), blocking);
         let path = deps.critical_path().unwrap();
         assert_eq!(path.len(), len);
         for w in path.windows(2) {
-            assert!(edges.contains(&(w[0].id, w[1].id)));
+            assert!(edges.contains(&(w[0].id.get(), w[1].id.get())));
         }
 
         // Milestone progress against the fake's tasks.
@@ -567,7 +571,12 @@ async fn results_match_the_links_kanboard_reports() {
         )
         .await
         .unwrap();
-    assert!(!mine.is_empty() && mine.iter().all(|t| t.owner_id == 7 && t.project_id == 2));
+    assert!(
+        !mine.is_empty()
+            && mine
+                .iter()
+                .all(|t| t.owner_id.get() == 7 && t.project_id.get() == 2)
+    );
     assert!(mine.iter().any(|t| !t.is_active));
     assert!(
         manager
@@ -606,7 +615,7 @@ async fn deleted_projects_are_skipped() {
         .await
         .unwrap();
     assert_eq!(
-        projects.iter().map(|p| p.id).collect::<Vec<_>>(),
+        projects.iter().map(|p| p.id.get()).collect::<Vec<_>>(),
         vec![1, 2, 3, 4, 5]
     );
 }

@@ -82,7 +82,7 @@ async fn a_read_only_call_is_retried_once_after_a_503_and_succeeds() {
     let server = flaky(1, 503, task()).await;
     let kb = client(&server, Some(quick(3, false)));
     let t = kb.tasks().get_task(4).send().await.unwrap();
-    assert_eq!(t.id, 4);
+    assert_eq!(t.id.get(), 4);
     let sent = bodies(&server).await;
     assert_eq!(sent.len(), 2, "one failure, one retry");
     assert_eq!(
@@ -135,7 +135,10 @@ async fn a_create_is_never_retried_unless_writes_are() {
 
     let server = flaky(1, 503, json!(9)).await;
     let kb = client(&server, Some(quick(3, true)));
-    assert_eq!(kb.tasks().create_task("x", 1).send().await.unwrap(), 9);
+    assert_eq!(
+        kb.tasks().create_task("x", 1).send().await.unwrap().get(),
+        9
+    );
     assert_eq!(
         bodies(&server).await.len(),
         2,

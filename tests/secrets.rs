@@ -124,14 +124,15 @@ async fn every_kind_of_call() -> Vec<Error> {
                 .create_user("bob", NEW_USER_PASSWORD)
                 .send()
                 .await
-                .unwrap(),
+                .unwrap()
+                .get(),
             5
         );
         let mut batch = kb.batch();
         let slot = batch
             .add(kb.users().create_user("carol", NEW_USER_PASSWORD))
             .unwrap();
-        assert_eq!(batch.send().await.unwrap().take(slot).unwrap(), 5);
+        assert_eq!(batch.send().await.unwrap().take(slot).unwrap().get(), 5);
     }
     let unauthorized =
         json!({"jsonrpc": "2.0", "error": {"code": 401, "message": "Unauthorized"}, "id": null});

@@ -184,7 +184,14 @@ fn mismatches(models: &Models) -> (Vec<String>, Vec<(String, usize)>) {
             };
             n += 1;
             let Some(result) = reply else {
-                if MODELS.iter().any(|m| desc.returns.ty.contains(m.name)) {
+                // A model named in the type (`list<Task>`), not a longer name (`UserId`).
+                let named = |m: &str| {
+                    desc.returns
+                        .ty
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == m)
+                };
+                if MODELS.iter().any(|m| named(m.name)) {
                     problems.push(format!(
                         "{db}: {}: only an error was recorded, so its result type is unproven",
                         desc.rpc_name

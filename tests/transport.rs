@@ -98,7 +98,7 @@ async fn envelope_named_params_ids_and_headers() {
         .send()
         .await
         .unwrap();
-    assert_eq!(id, 7);
+    assert_eq!(id.get(), 7);
     // A number where text is declared is read as its digits.
     assert_eq!(kb.application().get_version().send().await.unwrap(), "7");
     let reqs = sent(&server).await;
@@ -419,14 +419,17 @@ async fn numeric_strings_from_mysql_servers_decode() {
     .await;
     let t = kb.tasks().get_task(12).send().await.unwrap();
     assert_eq!(
-        (t.id, t.project_id, t.is_active, t.time_spent),
+        (t.id.get(), t.project_id.get(), t.is_active, t.time_spent),
         (12, 3, true, 1.5)
     );
     assert_eq!(t.date_due.unwrap().as_second(), 1896109200);
     assert_eq!(t.date_completed, None);
     assert_eq!(t.color_id, kanboard::models::Color::Red);
     let (_s, kb) = server_with(json!("5")).await;
-    assert_eq!(kb.tasks().create_task("t", 1).send().await.unwrap(), 5);
+    assert_eq!(
+        kb.tasks().create_task("t", 1).send().await.unwrap().get(),
+        5
+    );
 }
 
 #[tokio::test]

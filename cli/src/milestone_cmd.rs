@@ -303,7 +303,7 @@ async fn add_task(
             }
             Err(e) => return Err(ctx.fail(e)),
         };
-        if !p.project_ids.contains(&task.project_id) {
+        if !p.project_ids.contains(&task.project_id.get()) {
             return Err(Failure::usage(format!(
                 "task #{task_id} belongs to project #{}, which is not in portfolio '{portfolio}'",
                 task.project_id

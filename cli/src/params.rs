@@ -4,7 +4,7 @@
 
 use crate::failure::Failure;
 use clap::{Arg, ArgAction, ArgMatches};
-use kanboard::descriptor::{EnumDescriptor, ParamDescriptor};
+use kanboard::descriptor::{EnumDescriptor, IdDescriptor, ParamDescriptor};
 use serde_json::{Map, Value};
 
 /// What a schema type spelling means on the command line.
@@ -50,6 +50,8 @@ pub fn kind(ty: &str) -> Kind {
         "secret" => Kind::Secret,
         "bytes" => Kind::Bytes,
         "json" => Kind::Json,
+        // Ids are integers on the wire.
+        other if IdDescriptor::find(other).is_some() => Kind::Int,
         other => match EnumDescriptor::find(other) {
             Some(e) => Kind::Enum(e),
             // `string`, and any type a newer schema adds: sent as typed text.

@@ -307,7 +307,7 @@ async fn project_names<B: PortfolioBackend>(
         .await
         .map_err(|e| orch::fail(ctx, e))?
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|p| (p.id.get(), p.name))
         .collect())
 }
 
@@ -347,7 +347,7 @@ async fn tasks(ctx: &Ctx, name: &str, m: &ArgMatches) -> Result<Outcome, Failure
             if let Value::Object(o) = &mut row {
                 o.insert(
                     "project_name".into(),
-                    json!(names.get(&t.project_id).cloned().unwrap_or_default()),
+                    json!(names.get(&t.project_id.get()).cloned().unwrap_or_default()),
                 );
             }
             row
@@ -450,7 +450,7 @@ async fn snapshot(ctx: &Ctx, name: &str) -> Result<DependencySnapshot, Failure> 
 /// graph is still worth drawing then.
 fn path_or_note(snap: &DependencySnapshot) -> Vec<i64> {
     match snap.critical_path() {
-        Ok(p) => p.iter().map(|t| t.id).collect(),
+        Ok(p) => p.iter().map(|t| t.id.get()).collect(),
         Err(e) => {
             crate::terminal_text::warn(&format!("note: no critical path drawn: {e}"));
             Vec::new()
@@ -562,7 +562,7 @@ async fn critical_path(ctx: &Ctx, name: &str, m: &ArgMatches) -> Result<Outcome,
     let snap = snapshot(ctx, name).await?;
     let path = snap.critical_path().map_err(|e| orch::fail(ctx, e))?;
     let edges = snap.edges(false);
-    let ids: Vec<i64> = path.iter().map(|t| t.id).collect();
+    let ids: Vec<i64> = path.iter().map(|t| t.id.get()).collect();
     let names: HashMap<i64, String> = snap
         .graph(false)
         .nodes

@@ -100,7 +100,7 @@ pub fn stored_milestone(m: &Milestone) -> String {
 /// The task of the path with the most unresolved edges to other tasks of the path, when one
 /// task has more than every other.
 fn bottleneck(path: &[Task], edges: &[DependencyEdge]) -> Option<i64> {
-    let ids: Vec<i64> = path.iter().map(|t| t.id).collect();
+    let ids: Vec<i64> = path.iter().map(|t| t.id.get()).collect();
     let unresolved = edges
         .iter()
         .filter(|e| !e.is_resolved)
@@ -141,7 +141,7 @@ pub fn critical_path_text(path: &[Task], edges: &[DependencyEdge]) -> String {
             if t.is_active { "●" } else { "✓" },
             t.id,
             t.title,
-            if Some(t.id) == neck {
+            if Some(t.id.get()) == neck {
                 " ← BOTTLENECK"
             } else {
                 ""
@@ -163,8 +163,8 @@ pub fn critical_path_rows(
             .enumerate()
             .map(|(i, t)| {
                 json!({"position": i + 1, "id": t.id, "title": t.title, "project_id": t.project_id,
-                       "project_name": names.get(&t.project_id).cloned().unwrap_or_default(),
-                       "is_active": t.is_active, "bottleneck": Some(t.id) == neck})
+                       "project_name": names.get(&t.project_id.get()).cloned().unwrap_or_default(),
+                       "is_active": t.is_active, "bottleneck": Some(t.id.get()) == neck})
             })
             .collect(),
     )

@@ -18,6 +18,7 @@ fn docs(text: &str) -> TokenStream {
 }
 
 pub fn api(api: &Api) -> TokenStream {
+    let ids = api.ids.iter().map(|(name, doc)| id_def(name, doc));
     let enums = api.enums.iter().map(enum_def);
     let models = api.models.iter().map(model_def);
     let resources = api.resources.iter().map(resource_mod);
@@ -56,6 +57,10 @@ pub fn api(api: &Api) -> TokenStream {
         quote!(crate::descriptor::ResourceDescriptor { name: #name, summary: #summary, plugin: #plugin })
     });
     let model_rows = api.models.iter().map(model_descriptor);
+    let id_rows = api.ids.iter().map(|(name, doc)| {
+        let summary = first_sentence(doc);
+        quote!(crate::descriptor::IdDescriptor { name: #name, summary: #summary })
+    });
     let enum_rows = api.enums.iter().map(|e| {
         let name = &e.name;
         let summary = first_sentence(e.doc.as_deref().unwrap_or(""));
@@ -65,6 +70,7 @@ pub fn api(api: &Api) -> TokenStream {
     quote! {
         /// Models that results decode into, one per result shape the server sends.
         pub mod models {
+            #(#ids)*
             #(#enums)*
             #(#models)*
         }
@@ -90,6 +96,9 @@ pub fn api(api: &Api) -> TokenStream {
                 /// Every resource, in schema order.
                 pub static RESOURCES: &[crate::descriptor::ResourceDescriptor] = &[#(#resource_rows),*];
 
+                /// Every id type, in schema order.
+                pub static IDS: &[crate::descriptor::IdDescriptor] = &[#(#id_rows),*];
+
                 /// Every enum with its known values, in schema order.
                 pub static ENUMS: &[crate::descriptor::EnumDescriptor] = &[#(#enum_rows),*];
 
@@ -111,6 +120,51 @@ fn first_sentence(text: &str) -> String {
 }
 
 // ---------------------------------------------------------------- models and enums
+
+/// An id newtype: an integer on the wire, a type of its own in Rust.
+fn id_def(name: &str, doc: &str) -> TokenStream {
+    let ident = naming::ty(name);
+    let doc = docs(doc);
+    quote! {
+        #doc
+        ///
+        /// An integer on the wire (`serde(transparent)`); `From<i64>` and `.get()` convert.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #ident(pub i64);
+
+        impl #ident {
+            /// The id as a plain integer.
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl From<i64> for #ident {
+            fn from(id: i64) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<#ident> for i64 {
+            fn from(id: #ident) -> i64 {
+                id.0
+            }
+        }
+
+        impl std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl crate::de::Loose for #ident {
+            fn from_loose(v: serde_json::Value) -> Result<Self, crate::de::LooseError> {
+                i64::from_loose(v).map(Self)
+            }
+        }
+    }
+}
 
 fn enum_def(e: &Enum) -> TokenStream {
     let name = naming::ty(&e.name);
@@ -205,7 +259,7 @@ fn field_type(ty: &Ty) -> TokenStream {
             let v = field_type(v);
             quote!(indexmap::IndexMap<#k, #v>)
         }
-        Ty::Model(n) | Ty::Enum(n) => {
+        Ty::Model(n) | Ty::Enum(n) | Ty::Id(n) => {
             let n = naming::ty(n);
             quote!(crate::models::#n)
         }
@@ -351,7 +405,7 @@ fn param_parts_of(ty: &Ty, v: &TokenStream) -> (TokenStream, TokenStream, TokenS
             quote!(impl Into<serde_json::Value>),
             quote!(#v.into()),
         ),
-        Ty::Enum(n) => {
+        Ty::Enum(n) | Ty::Id(n) => {
             let n = naming::ty(n);
             (
                 quote!(crate::models::#n),
@@ -393,7 +447,7 @@ fn param_parts_of(ty: &Ty, v: &TokenStream) -> (TokenStream, TokenStream, TokenS
 
 fn output_type(r: &Returns) -> TokenStream {
     match r.kind {
-        Kind::NewId => quote!(i64),
+        Kind::NewId => field_type(&r.ty),
         Kind::Success => quote!(()),
         _ => field_type(&r.ty),
     }
@@ -401,7 +455,7 @@ fn output_type(r: &Returns) -> TokenStream {
 
 fn example_arg(ty: &Ty) -> String {
     match ty {
-        Ty::Int => "1".into(),
+        Ty::Int | Ty::Id(_) => "1".into(),
         Ty::Float => "1.5".into(),
         Ty::Bool => "true".into(),
         Ty::String => "\"text\"".into(),

@@ -26,6 +26,8 @@ pub enum Ty {
     Map(MapKey, Box<Ty>),
     Model(String),
     Enum(String),
+    /// An id newtype declared under `ids:` (`ProjectId`): an integer on the wire.
+    Id(String),
     Optional(Box<Ty>),
 }
 
@@ -54,7 +56,7 @@ impl Ty {
                 if *k == MapKey::Int { "int" } else { "string" },
                 v.spelling()
             ),
-            Ty::Model(n) | Ty::Enum(n) => n.clone(),
+            Ty::Model(n) | Ty::Enum(n) | Ty::Id(n) => n.clone(),
             Ty::Optional(t) => format!("{}?", t.spelling()),
         }
     }
@@ -62,6 +64,8 @@ impl Ty {
 
 #[derive(Debug)]
 pub struct Api {
+    /// Id newtypes: (name, doc).
+    pub ids: Vec<(String, String)>,
     pub enums: Vec<Enum>,
     pub models: Vec<Model>,
     pub resources: Vec<Resource>,
@@ -225,18 +229,25 @@ fn at<T>(s: &Spanned<T>) -> Location {
     s.referenced
 }
 
-/// Parses a type expression. `names` resolves model and enum names.
-fn parse_ty(text: &str, models: &BTreeSet<String>, enums: &BTreeSet<String>) -> Result<Ty, String> {
+/// The names a type expression may use besides the built-in types.
+pub(crate) struct Names {
+    pub models: BTreeSet<String>,
+    pub enums: BTreeSet<String>,
+    pub ids: BTreeSet<String>,
+}
+
+/// Parses a type expression. `names` resolves model, enum and id names.
+fn parse_ty(text: &str, names: &Names) -> Result<Ty, String> {
     let text = text.trim();
     if let Some(inner) = text.strip_suffix('?') {
-        let t = parse_ty(inner, models, enums)?;
+        let t = parse_ty(inner, names)?;
         if matches!(t, Ty::Optional(_)) {
             return Err(format!("`{text}`: `?` given twice"));
         }
         return Ok(Ty::Optional(Box::new(t)));
     }
     if let Some(inner) = text.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
-        return Ok(Ty::List(Box::new(parse_ty(inner, models, enums)?)));
+        return Ok(Ty::List(Box::new(parse_ty(inner, names)?)));
     }
     if let Some(inner) = text.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
         let (k, v) = inner
@@ -247,7 +258,7 @@ fn parse_ty(text: &str, models: &BTreeSet<String>, enums: &BTreeSet<String>) -> 
             "string" => MapKey::String,
             other => return Err(format!("map key `{other}` is not `int` or `string`")),
         };
-        return Ok(Ty::Map(key, Box::new(parse_ty(v, models, enums)?)));
+        return Ok(Ty::Map(key, Box::new(parse_ty(v, names)?)));
     }
     Ok(match text {
         "int" => Ty::Int,
@@ -259,12 +270,13 @@ fn parse_ty(text: &str, models: &BTreeSet<String>, enums: &BTreeSet<String>) -> 
         "secret" => Ty::Secret,
         "bytes" => Ty::Bytes,
         "json" => Ty::Json,
-        n if models.contains(n) => Ty::Model(n.to_owned()),
-        n if enums.contains(n) => Ty::Enum(n.to_owned()),
+        n if names.models.contains(n) => Ty::Model(n.to_owned()),
+        n if names.enums.contains(n) => Ty::Enum(n.to_owned()),
+        n if names.ids.contains(n) => Ty::Id(n.to_owned()),
         n => {
             return Err(format!(
                 "unknown type `{n}`: use int, float, string, bool, timestamp, date, secret, bytes, json, \
-                 list<T>, map<int|string,T>, a model or enum declared in this file, and `?` for nullable"
+                 list<T>, map<int|string,T>, a model, enum or id declared in this file, and `?` for nullable"
             ));
         }
     })
@@ -341,12 +353,37 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             "unsupported schema version: only `version: 1` exists",
         ));
     }
-    let model_names: BTreeSet<String> = file.models.keys().cloned().collect();
-    let enum_names: BTreeSet<String> = file.enums.keys().cloned().collect();
+    let names = Names {
+        models: file.models.keys().cloned().collect(),
+        enums: file.enums.keys().cloned().collect(),
+        ids: file.ids.keys().cloned().collect(),
+    };
+    let mut ids = Vec::new();
+    for (name, doc) in &file.ids {
+        if !is_camel(name)
+            || !name.ends_with("Id")
+            || names.models.contains(name)
+            || names.enums.contains(name)
+        {
+            return Err(diag(
+                at(doc),
+                format!(
+                    "id type `{name}` must be CamelCase, end in `Id`, and not share a model's or enum's name"
+                ),
+            ));
+        }
+        if doc.value.trim().is_empty() {
+            return Err(diag(
+                at(doc),
+                format!("id type `{name}` needs a doc: whose id it is"),
+            ));
+        }
+        ids.push((name.clone(), doc.value.clone()));
+    }
 
     let mut enums = Vec::new();
     for (name, def) in &file.enums {
-        if !is_camel(name) || model_names.contains(name) {
+        if !is_camel(name) || names.models.contains(name) {
             return Err(diag(
                 at(def),
                 format!("enum `{name}` must be CamelCase and not share a model's name"),
@@ -399,8 +436,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             },
         };
         for (fname, f) in &def.value.fields {
-            let ty =
-                parse_ty(&f.value.ty, &model_names, &enum_names).map_err(|m| diag(at(f), m))?;
+            let ty = parse_ty(&f.value.ty, &names).map_err(|m| diag(at(f), m))?;
             if matches!(ty, Ty::Date | Ty::Secret) {
                 return Err(diag(
                     at(f),
@@ -490,8 +526,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             let mut params = Vec::new();
             let mut wires = BTreeSet::new();
             for (pname, p) in &md.params {
-                let ty =
-                    parse_ty(&p.value.ty, &model_names, &enum_names).map_err(|e| diag(at(p), e))?;
+                let ty = parse_ty(&p.value.ty, &names).map_err(|e| diag(at(p), e))?;
                 if matches!(ty, Ty::Model(_) | Ty::Timestamp | Ty::Optional(_)) {
                     return Err(diag(
                         at(p),
@@ -526,7 +561,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                     doc: p.value.doc.clone(),
                 });
             }
-            let returns = check_returns(&md.returns, &model_names, &enum_names)?;
+            let returns = check_returns(&md.returns, &names)?;
             let user_only = match md.auth.as_ref().map(|a| a.value.as_str()) {
                 None | Some("any") => false,
                 Some("user") => true,
@@ -558,6 +593,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
         });
     }
     Ok(Api {
+        ids,
         enums,
         models,
         resources,
@@ -650,8 +686,7 @@ type Rule = (Outcome, &'static [Outcome]);
 
 fn check_returns(
     r: &Spanned<crate::schema::ReturnsDef>,
-    models: &BTreeSet<String>,
-    enums: &BTreeSet<String>,
+    names: &Names,
 ) -> Result<Returns, Diagnostic> {
     use Outcome::*;
     let rd = &r.value;
@@ -675,7 +710,17 @@ fn check_returns(
     let ty = match (&rd.ty, kind) {
         (None, Kind::NewId) => Ty::Int,
         (None, Kind::Success) => Ty::Bool,
-        (Some(t), Kind::NewId | Kind::Success) => {
+        // A new id may say whose id it is.
+        (Some(t), Kind::NewId) => match parse_ty(&t.value, names) {
+            Ok(ty @ Ty::Id(_)) => ty,
+            _ => {
+                return Err(diag(
+                    at(t),
+                    "a `new_id` return's `type` is an id type declared under `ids:`, or left out for a plain integer",
+                ));
+            }
+        },
+        (Some(t), Kind::Success) => {
             return Err(diag(
                 at(t),
                 format!("a `{kind_s}` return has no `type`; remove it"),
@@ -688,7 +733,7 @@ fn check_returns(
             ));
         }
         (Some(t), _) => {
-            let ty = parse_ty(&t.value, models, enums).map_err(|m| diag(at(t), m))?;
+            let ty = parse_ty(&t.value, names).map_err(|m| diag(at(t), m))?;
             let fits = match kind {
                 Kind::Model => matches!(ty, Ty::Model(_)),
                 Kind::List => matches!(ty, Ty::List(_)),

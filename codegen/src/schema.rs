@@ -14,6 +14,10 @@ use std::fmt;
 pub struct SchemaFile {
     /// Format version of the schema file; only `1` exists.
     pub version: Spanned<u32>,
+    /// Id newtypes (`ProjectId`) and whose id each is: integers on the wire, distinct types in
+    /// Rust, so one kind of id cannot be passed for another.
+    #[serde(default)]
+    pub ids: IndexMap<String, Spanned<String>>,
     #[serde(default)]
     pub enums: IndexMap<String, Spanned<EnumDef>>,
     #[serde(default)]

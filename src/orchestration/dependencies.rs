@@ -10,7 +10,7 @@ use super::fetch::{BatchOptions, Plan};
 use super::graph::DependencyDag;
 use super::models::DependencyEdge;
 use crate::KanboardClient;
-use crate::models::{LinkLabel, LinkedTask, Task};
+use crate::models::{LinkLabel, LinkedTask, ProjectId, Task, TaskId};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone)]
 struct End {
     title: String,
-    project_id: i64,
+    project_id: ProjectId,
     is_active: bool,
 }
 
@@ -36,10 +36,10 @@ impl DependencySnapshot {
     /// `is blocked by` link is turned around, and a pair seen from both sides counts once.
     pub fn from_links(
         tasks: Vec<Task>,
-        links: &HashMap<i64, Vec<LinkedTask>>,
-        project_names: &HashMap<i64, String>,
+        links: &HashMap<TaskId, Vec<LinkedTask>>,
+        project_names: &HashMap<ProjectId, String>,
     ) -> Self {
-        let mut ends: HashMap<i64, End> = tasks
+        let mut ends: HashMap<TaskId, End> = tasks
             .iter()
             .map(|t| {
                 (
@@ -80,15 +80,15 @@ impl DependencySnapshot {
                 let (Some(a), Some(b)) = (ends.get(&blocker), ends.get(&blocked)) else {
                     continue;
                 };
-                let name = |p: i64| names.get(&p).cloned().unwrap_or_default();
+                let name = |p: ProjectId| names.get(&p).cloned().unwrap_or_default();
                 edges.push(DependencyEdge {
-                    task_id: blocker,
+                    task_id: blocker.get(),
                     task_title: a.title.clone(),
-                    task_project_id: a.project_id,
+                    task_project_id: a.project_id.get(),
                     task_project_name: name(a.project_id),
-                    opposite_task_id: blocked,
+                    opposite_task_id: blocked.get(),
                     opposite_task_title: b.title.clone(),
-                    opposite_task_project_id: b.project_id,
+                    opposite_task_project_id: b.project_id.get(),
                     opposite_task_project_name: name(b.project_id),
                     link_label: "blocks".into(),
                     is_cross_project: a.project_id != b.project_id,
@@ -135,7 +135,7 @@ impl DependencySnapshot {
         self.tasks
             .iter()
             .filter(|t| keep(t))
-            .filter_map(|t| by.remove(&t.id).map(|es| (t.clone(), es)))
+            .filter_map(|t| by.remove(&t.id.get()).map(|es| (t.clone(), es)))
             .collect()
     }
 
@@ -143,7 +143,11 @@ impl DependencySnapshot {
     /// empty when no such edge exists. A cycle is [`Error::Cycle`] naming its tasks.
     pub fn critical_path(&self) -> Result<Vec<Task>> {
         let open: Vec<&Task> = self.tasks.iter().filter(|t| t.is_active).collect();
-        let index: HashMap<i64, usize> = open.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        let index: HashMap<i64, usize> = open
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.get(), i))
+            .collect();
         let edges = self
             .edges
             .iter()
@@ -154,7 +158,7 @@ impl DependencySnapshot {
         match dag.critical_path() {
             Ok(path) => Ok(path.into_iter().map(|i| open[i].clone()).collect()),
             Err(cycle) => Err(Error::Cycle {
-                task_ids: cycle.into_iter().map(|i| open[i].id).collect(),
+                task_ids: cycle.into_iter().map(|i| open[i].id.get()).collect(),
             }),
         }
     }
@@ -167,9 +171,9 @@ impl DependencySnapshot {
             .tasks
             .iter()
             .map(|t| GraphNode {
-                id: t.id,
+                id: t.id.get(),
                 title: t.title.clone(),
-                project_id: t.project_id,
+                project_id: t.project_id.get(),
                 project_name: String::new(),
                 is_active: t.is_active,
             })
@@ -340,8 +344,8 @@ pub(crate) async fn fetch_snapshot(
     kb: &KanboardClient,
     opts: BatchOptions,
     tasks: Vec<Task>,
-    mut links: HashMap<i64, Vec<LinkedTask>>,
-    mut names: HashMap<i64, String>,
+    mut links: HashMap<TaskId, Vec<LinkedTask>>,
+    mut names: HashMap<ProjectId, String>,
 ) -> Result<DependencySnapshot> {
     let mut plan = Plan::new(kb, opts);
     let mut link_tickets = Vec::new();

@@ -161,14 +161,14 @@ fn mermaid_text(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::models::{LinkLabel, LinkedTask, Task};
+    use crate::models::{LinkLabel, LinkedTask, ProjectId, Task, TaskId};
     use crate::orchestration::DependencySnapshot;
     use std::collections::HashMap;
 
     fn task(id: i64, project_id: i64, title: &str, active: bool) -> Task {
         Task {
-            id,
-            project_id,
+            id: id.into(),
+            project_id: project_id.into(),
             title: title.into(),
             is_active: active,
             ..Default::default()
@@ -192,19 +192,27 @@ mod tests {
         let b = task(2, 20, "Build <core>", true);
         let c = task(3, 20, "Old", false);
         let links = HashMap::from([
-            (1, vec![link(&b, LinkLabel::Blocks)]),
+            (TaskId(1), vec![link(&b, LinkLabel::Blocks)]),
             (
-                2,
+                TaskId(2),
                 vec![
                     link(&a, LinkLabel::IsBlockedBy),
                     link(&c, LinkLabel::IsBlockedBy),
                 ],
             ),
-            (3, vec![link(&b, LinkLabel::Blocks)]),
+            (TaskId(3), vec![link(&b, LinkLabel::Blocks)]),
         ]);
-        let names = HashMap::from([(10, "Web".to_string()), (20, "Core".to_string())]);
+        let names = HashMap::from([
+            (ProjectId(10), "Web".to_string()),
+            (ProjectId(20), "Core".to_string()),
+        ]);
         let snap = DependencySnapshot::from_links(vec![a, b, c], &links, &names);
-        let path: Vec<i64> = snap.critical_path().unwrap().iter().map(|t| t.id).collect();
+        let path: Vec<i64> = snap
+            .critical_path()
+            .unwrap()
+            .iter()
+            .map(|t| t.id.get())
+            .collect();
         assert_eq!(path, vec![1, 2]);
         let g = snap.graph(false).highlight(path);
         let dot = g.to_dot();

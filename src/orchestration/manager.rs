@@ -9,7 +9,7 @@ use super::fetch::{BatchOptions, Outcomes, Plan, Ticket};
 use super::models::{Milestone, MilestoneProgress, Portfolio};
 use super::pyjson;
 use crate::KanboardClient;
-use crate::models::{LinkLabel, LinkedTask, Project, Task};
+use crate::models::{LinkLabel, LinkedTask, Project, Task, TaskId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// kanboard-cli's project metadata key: JSON `{"name", "description"}` of the portfolio.
@@ -266,9 +266,9 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
             .map(|m| facts.progress(&p, m, now))
             .collect();
         // Round 2: links of the open tasks not fetched yet, and project names.
-        let known: HashMap<i64, Vec<LinkedTask>> = tasks
+        let known: HashMap<TaskId, Vec<LinkedTask>> = tasks
             .iter()
-            .filter_map(|t| facts.links.get(&t.id).map(|l| (t.id, l.clone())))
+            .filter_map(|t| facts.links.get(&t.id.get()).map(|l| (t.id, l.clone())))
             .collect();
         let dependencies =
             fetch_snapshot(&self.kb, self.opts, tasks.clone(), known, HashMap::new()).await?;
@@ -297,7 +297,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         let mut tickets = Vec::new();
         for pr in &projects {
             tickets.push((
-                pr.id,
+                pr.id.get(),
                 plan.push(
                     self.kb
                         .project_metadata()
@@ -313,7 +313,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
                 project_key.insert(id, v);
             }
         }
-        let existing: HashSet<i64> = projects.iter().map(|x| x.id).collect();
+        let existing: HashSet<i64> = projects.iter().map(|x| x.id.get()).collect();
         report.missing_projects = p
             .project_ids
             .iter()
@@ -362,7 +362,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         let mut out = plan.run().await?;
         let mut scope_tasks: HashSet<i64> = HashSet::new();
         for t in tickets {
-            scope_tasks.extend(out.take(t)?.into_iter().map(|t| t.id));
+            scope_tasks.extend(out.take(t)?.into_iter().map(|t| t.id.get()));
         }
 
         // Round 3: metadata of scope tasks and milestone tasks, and existence of the latter.
@@ -493,7 +493,7 @@ fn collect_tasks(
         tasks.extend(
             out.take(t)?
                 .into_iter()
-                .filter(|t| filter.assignee_id.is_none_or(|a| t.owner_id == a)),
+                .filter(|t| filter.assignee_id.is_none_or(|a| t.owner_id.get() == a)),
         );
     }
     Ok(tasks)

@@ -181,7 +181,7 @@ fn portfolio_from_row(row: &PluginPortfolio) -> Portfolio {
     let mut p = Portfolio::new(row.name.clone()).description(row.description.clone());
     p.created_at = row.created_at.map(local_naive);
     p.updated_at = row.updated_at.map(local_naive);
-    if row.owner_id != 0 {
+    if row.owner_id.get() != 0 {
         p.extra.insert("owner_id".into(), json!(row.owner_id));
     }
     if !row.is_active {
@@ -211,7 +211,7 @@ fn milestone_from_row(
     if m.color_id.as_str() != "blue" && !m.color_id.as_str().is_empty() {
         extra.insert("color_id".into(), json!(m.color_id.as_str()));
     }
-    if m.owner_id != 0 {
+    if m.owner_id.get() != 0 {
         extra.insert("owner_id".into(), json!(m.owner_id));
     }
     if m.status != MilestoneStatus::Active

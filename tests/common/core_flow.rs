@@ -3,7 +3,7 @@
 
 use super::{Db, Live, Tally, unique, unique_identifier};
 use kanboard::OptionalExt;
-use kanboard::models::Color;
+use kanboard::models::{Color, ColumnId};
 
 pub async fn application_projects_tasks(env: &Live, t: &Tally) {
     let kb = env.app();
@@ -313,7 +313,7 @@ pub async fn application_projects_tasks(env: &Live, t: &Tally) {
     .unwrap();
     assert_eq!(
         kb.tasks().get_task(tid).send().await.unwrap().column_id,
-        col2
+        ColumnId(col2)
     );
 
     // Kanboard records activity only for calls made by a user, so the admin (made a member

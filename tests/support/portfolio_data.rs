@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each user takes its part
 
 use kanboard::KanboardClient;
-use kanboard::models::LinkLabel;
+use kanboard::models::{LinkLabel, ProjectId, TaskId};
 use kanboard::orchestration::{LocalPortfolioStore, Milestone, Portfolio, datetime};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -167,7 +167,10 @@ pub async fn build(kb: &KanboardClient, store: &LocalPortfolioStore, spec: &Spec
             .map(|i| kb.projects().create_project(unique(&format!("orch-p{i}"))))
             .collect(),
     )
-    .await;
+    .await
+    .into_iter()
+    .map(ProjectId::get)
+    .collect::<Vec<i64>>();
     let mut creates = Vec::new();
     let mut owners = Vec::new();
     for &p in &project_ids {
@@ -176,7 +179,11 @@ pub async fn build(kb: &KanboardClient, store: &LocalPortfolioStore, spec: &Spec
             owners.push(p);
         }
     }
-    let tasks = send_all(kb, creates).await;
+    let tasks: Vec<i64> = send_all(kb, creates)
+        .await
+        .into_iter()
+        .map(TaskId::get)
+        .collect();
     let project_of: BTreeMap<i64, i64> = tasks.iter().copied().zip(owners).collect();
 
     // "blocks" links from an earlier task to a later one in a shuffled order: no cycle.
@@ -254,7 +261,7 @@ pub async fn build(kb: &KanboardClient, store: &LocalPortfolioStore, spec: &Spec
         .await
         .unwrap();
     kb.tasks().remove_task(gone).send().await.unwrap();
-    portfolio.milestones[0].task_ids.push(gone);
+    portfolio.milestones[0].task_ids.push(gone.get());
     store.import_portfolio(&portfolio).unwrap();
     let milestones = portfolio.milestones.clone();
     Truth {
