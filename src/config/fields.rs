@@ -1,0 +1,202 @@
+//! The settings one by one ([`Field`]), the explicit values ([`Overrides`]) and where a value
+//! was found ([`Source`], [`Found`]).
+
+use super::env;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Values given explicitly (command-line flags); each wins over the environment and the file.
+/// Empty strings count as not given, as in kanboard-cli.
+#[derive(Default, Clone)]
+#[non_exhaustive]
+pub struct Overrides {
+    pub url: Option<String>,
+    pub token: Option<String>,
+    pub profile: Option<String>,
+    pub output_format: Option<String>,
+    pub auth_mode: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub portfolio_backend: Option<String>,
+    /// Seconds allowed for a call, e.g. `"30"` or `"2.5"`.
+    pub timeout: Option<String>,
+    /// Path of a PEM file of CA certificates to trust.
+    pub ca_cert: Option<String>,
+    /// `"true"` to skip TLS certificate verification.
+    pub insecure: Option<String>,
+    /// The config file to read instead of the default one.
+    pub config_file: Option<PathBuf>,
+}
+
+impl fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "[REDACTED]");
+        f.debug_struct("Overrides")
+            .field("url", &self.url)
+            .field("token", &hidden(&self.token))
+            .field("profile", &self.profile)
+            .field("output_format", &self.output_format)
+            .field("auth_mode", &self.auth_mode)
+            .field("username", &self.username)
+            .field("password", &hidden(&self.password))
+            .field("portfolio_backend", &self.portfolio_backend)
+            .field("timeout", &self.timeout)
+            .field("ca_cert", &self.ca_cert)
+            .field("insecure", &self.insecure)
+            .field("config_file", &self.config_file)
+            .finish()
+    }
+}
+
+/// Where a resolved value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Source {
+    /// Given explicitly (a command-line flag).
+    Explicit,
+    /// An environment variable, named.
+    Env(&'static str),
+    /// The active profile of the config file.
+    Profile,
+    /// The config file's `[settings]` table (`default_profile`).
+    Settings,
+    /// The built-in default.
+    Default,
+    /// Nowhere: the value is not set.
+    Unset,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Explicit => f.write_str("flag"),
+            Source::Env(name) => write!(f, "env {name}"),
+            Source::Profile => f.write_str("profile"),
+            Source::Settings => f.write_str("settings.default_profile"),
+            Source::Default => f.write_str("default"),
+            Source::Unset => f.write_str("not set"),
+        }
+    }
+}
+
+/// One setting as found, before it is checked.
+#[derive(Clone)]
+pub struct Found {
+    pub value: Option<String>,
+    pub source: Source,
+}
+
+/// The settings kanboard-cli's config file holds, one per key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Field {
+    Url,
+    Token,
+    OutputFormat,
+    AuthMode,
+    Username,
+    Password,
+    PortfolioBackend,
+    /// Not in kanboard-cli: seconds allowed for a call.
+    Timeout,
+    /// Not in kanboard-cli: a PEM file of extra trusted CA certificates.
+    CaCert,
+    /// Not in kanboard-cli: skip TLS certificate verification.
+    Insecure,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Field::Url,
+        Field::Token,
+        Field::OutputFormat,
+        Field::AuthMode,
+        Field::Username,
+        Field::Password,
+        Field::PortfolioBackend,
+        Field::Timeout,
+        Field::CaCert,
+        Field::Insecure,
+    ];
+
+    /// The key in a `[profiles.NAME]` table.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Url => "url",
+            Field::Token => "token",
+            Field::OutputFormat => "output_format",
+            Field::AuthMode => "auth_mode",
+            Field::Username => "username",
+            Field::Password => "password",
+            Field::PortfolioBackend => "portfolio_backend",
+            Field::Timeout => "timeout",
+            Field::CaCert => "ca_cert",
+            Field::Insecure => "insecure",
+        }
+    }
+
+    /// The command-line flag that sets it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Field::Url => "--url",
+            Field::Token => "--token",
+            Field::OutputFormat => "--output",
+            Field::AuthMode => "--auth-mode",
+            Field::Username => "--username",
+            Field::Password => "--password",
+            Field::PortfolioBackend => "--portfolio-backend",
+            Field::Timeout => "--timeout",
+            Field::CaCert => "--ca-cert",
+            Field::Insecure => "--insecure",
+        }
+    }
+
+    pub fn env(self) -> &'static str {
+        match self {
+            Field::Url => env::URL,
+            Field::Token => env::TOKEN,
+            Field::OutputFormat => env::OUTPUT_FORMAT,
+            Field::AuthMode => env::AUTH_MODE,
+            Field::Username => env::USERNAME,
+            Field::Password => env::PASSWORD,
+            Field::PortfolioBackend => env::PORTFOLIO_BACKEND,
+            Field::Timeout => env::TIMEOUT,
+            Field::CaCert => env::CA_CERT,
+            Field::Insecure => env::INSECURE,
+        }
+    }
+
+    /// Holds a credential: never shown in full.
+    pub fn is_secret(self) -> bool {
+        matches!(self, Field::Token | Field::Password)
+    }
+
+    pub(super) fn explicit(self, o: &Overrides) -> Option<&String> {
+        match self {
+            Field::Url => o.url.as_ref(),
+            Field::Token => o.token.as_ref(),
+            Field::OutputFormat => o.output_format.as_ref(),
+            Field::AuthMode => o.auth_mode.as_ref(),
+            Field::Username => o.username.as_ref(),
+            Field::Password => o.password.as_ref(),
+            Field::PortfolioBackend => o.portfolio_backend.as_ref(),
+            Field::Timeout => o.timeout.as_ref(),
+            Field::CaCert => o.ca_cert.as_ref(),
+            Field::Insecure => o.insecure.as_ref(),
+        }
+    }
+
+    pub(super) fn default_value(self) -> Option<&'static str> {
+        match self {
+            Field::OutputFormat => Some("table"),
+            Field::AuthMode => Some("app"),
+            Field::PortfolioBackend => Some("local"),
+            Field::Timeout => Some(DEFAULT_TIMEOUT_SECS),
+            Field::Insecure => Some("false"),
+            _ => None,
+        }
+    }
+}
+
+/// The timeout when none is set, as the client builder's.
+const DEFAULT_TIMEOUT_SECS: &str = "30";
