@@ -12,7 +12,7 @@
 //! milestone progress, blocked and blocking tasks and the critical path. Times cover the
 //! analysis only (not Python's or this process's start-up); each is the median of ROUNDS runs.
 
-#[path = "../tests/support/portfolio_data.rs"]
+#[path = "../tests/portfolio_data/mod.rs"]
 mod portfolio_data;
 
 use kanboard::KanboardClient;

@@ -6,6 +6,7 @@ mod drift_support;
 use drift_support::*;
 use kanboard::KanboardClient;
 use kanboard::drift::{self, Manifest, MethodSpec};
+use kanboard_test_support::url;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer};
 
@@ -15,7 +16,7 @@ async fn serve(sim: &SimServer) -> (MockServer, KanboardClient) {
         .respond_with(sim.clone())
         .mount(&server)
         .await;
-    let kb = KanboardClient::new(format!("{}/jsonrpc.php", server.uri()), &sim.token).unwrap();
+    let kb = KanboardClient::new(url(&server), &sim.token).unwrap();
     (server, kb)
 }
 
@@ -122,7 +123,7 @@ async fn the_documented_limit_is_reported_not_hidden() {
 async fn wrong_token_and_user_logins_are_errors() {
     let sim = SimServer::new(&[&core_manifest()]);
     let (server, _) = serve(&sim).await;
-    let url = format!("{}/jsonrpc.php", server.uri());
+    let url = url(&server);
     let bad = KanboardClient::new(&url, "wrong").unwrap();
     let e = drift::probe(&bad, &drift::schema(), &[]).await.unwrap_err();
     assert!(e.is_auth(), "{e}");

@@ -6,58 +6,15 @@
 use kanboard::api::descriptors::METHODS;
 use kanboard::descriptor::MethodDescriptor;
 use kanboard::{Error, KanboardClient, TypedValue};
+use kanboard_test_support::{Echo, Recording, recorded_result, url};
 use serde_json::{Value, json};
-use std::path::Path;
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// A recorded exchange: the request the typed builder sent and the server's reply.
-struct Recorded {
-    params: Value,
-    user: bool,
-    status: u16,
-    body: Value,
-}
-
-fn recorded(rpc: &str) -> Recorded {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let path = [
-        root.join("recorded/sqlite").join(format!("{rpc}.json")),
-        root.join("plugin-samples").join(format!("{rpc}.json")),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
-    .unwrap_or_else(|| panic!("no recording of {rpc}"));
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut params = r["request"].get("params").cloned().unwrap_or(json!({}));
-    // The plugin's samples were sent by another client, which writes flags as 0/1; the
-    // schema's `bool` sends true/false, which the plugin stores alike.
-    let desc = MethodDescriptor::find(rpc).unwrap();
-    for p in desc.params.iter().filter(|p| p.ty == "bool") {
-        if let Some(v) = params.get_mut(p.wire).filter(|v| v.is_number()) {
-            *v = json!(v.as_i64() != Some(0));
-        }
-    }
-    Recorded {
-        params,
-        user: r["auth"].as_str().unwrap_or_default().starts_with("user"),
-        status: r["http_status"].as_u64().unwrap_or(200) as u16,
-        body: r["response"].clone(),
-    }
-}
-
-/// Replies with a recorded body, the request's id put in.
-struct Replay(u16, Value);
-
-impl Respond for Replay {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let sent: Value = serde_json::from_slice(&req.body).unwrap();
-        let mut body = self.1.clone();
-        if body.get("id").is_some() {
-            body["id"] = sent["id"].clone();
-        }
-        ResponseTemplate::new(self.0).set_body_json(body)
-    }
+/// The recording of `desc`'s method.
+fn recorded(desc: &MethodDescriptor) -> Recording {
+    let flags = desc.params.iter().filter(|p| p.ty == "bool");
+    Recording::of(desc.rpc_name, flags.map(|p| p.wire))
 }
 
 fn client(url: &str, user: bool) -> KanboardClient {
@@ -71,7 +28,7 @@ fn client(url: &str, user: bool) -> KanboardClient {
 }
 
 /// The typed result of a recorded reply, decoded without any request.
-fn expected(desc: &MethodDescriptor, r: &Recorded) -> kanboard::Result<TypedValue> {
+fn expected(desc: &MethodDescriptor, r: &Recording) -> kanboard::Result<TypedValue> {
     let bytes = serde_json::to_vec(&r.body).unwrap();
     let id = r.body["id"].as_u64().unwrap_or(0);
     kanboard::envelope::decode_single(desc.rpc_name, id, r.status, &bytes)
@@ -82,13 +39,13 @@ fn expected(desc: &MethodDescriptor, r: &Recorded) -> kanboard::Result<TypedValu
 async fn every_method_sends_what_its_builder_sent_and_decodes_the_same() {
     let mut checked = 0;
     for desc in METHODS {
-        let r = recorded(desc.rpc_name);
+        let r = recorded(desc);
         let server = MockServer::start().await;
         Mock::given(method("POST"))
-            .respond_with(Replay(r.status, r.body.clone()))
+            .respond_with(r.clone())
             .mount(&server)
             .await;
-        let kb = client(&format!("{}/jsonrpc.php", server.uri()), r.user);
+        let kb = client(&url(&server), r.user);
         let args = r.params.as_object().cloned().unwrap_or_default();
         let got = kb
             .request(desc)
@@ -150,7 +107,7 @@ fn desc(rpc: &str) -> &'static MethodDescriptor {
 #[tokio::test]
 async fn bad_parameters_are_refused_before_sending() {
     let server = silent_server().await;
-    let kb = client(&format!("{}/jsonrpc.php", server.uri()), false);
+    let kb = client(&url(&server), false);
     let input = |r: kanboard::Result<_>| match r {
         Err(Error::Input { method, message }) => format!("{method}: {message}"),
         Err(e) => panic!("not an input error: {e}"),
@@ -212,15 +169,12 @@ async fn bad_parameters_are_refused_before_sending() {
 #[tokio::test]
 async fn the_typed_value_is_the_builders_type() {
     let server = MockServer::start().await;
-    let task = kanboard_fixture_task();
+    let task = recorded_result("getTask");
     Mock::given(method("POST"))
-        .respond_with(Replay(
-            200,
-            json!({"jsonrpc": "2.0", "id": 1, "result": task}),
-        ))
+        .respond_with(Echo(task))
         .mount(&server)
         .await;
-    let kb = client(&format!("{}/jsonrpc.php", server.uri()), false);
+    let kb = client(&url(&server), false);
     let dynamic = kb
         .request(desc("getTask"))
         .arg("task_id", json!(1))
@@ -247,11 +201,11 @@ async fn the_typed_value_is_the_builders_type() {
 async fn calls_by_descriptor_share_a_batch_with_typed_calls() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(BatchOf(json!("1.2.53")))
+        .respond_with(Echo(json!("1.2.53")))
         .expect(1)
         .mount(&server)
         .await;
-    let kb = client(&format!("{}/jsonrpc.php", server.uri()), false);
+    let kb = client(&url(&server), false);
     let mut batch = kb.batch();
     let typed = batch.add(kb.application().get_version()).unwrap();
     let dynamic = batch.add(kb.request(desc("getVersion"))).unwrap();
@@ -263,31 +217,14 @@ async fn calls_by_descriptor_share_a_batch_with_typed_calls() {
     );
 }
 
-/// Answers every call of a batch with the same result.
-struct BatchOf(Value);
-
-impl Respond for BatchOf {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let calls: Vec<Value> = serde_json::from_slice(&req.body).unwrap();
-        let replies: Vec<Value> = calls
-            .iter()
-            .map(|c| json!({"jsonrpc": "2.0", "id": c["id"], "result": self.0}))
-            .collect();
-        ResponseTemplate::new(200).set_body_json(replies)
-    }
-}
-
 #[tokio::test]
 async fn downloads_show_as_base64_text() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(Replay(
-            200,
-            json!({"jsonrpc": "2.0", "id": 1, "result": "aGVsbG8="}),
-        ))
+        .respond_with(Echo(json!("aGVsbG8=")))
         .mount(&server)
         .await;
-    let kb = client(&format!("{}/jsonrpc.php", server.uri()), false);
+    let kb = client(&url(&server), false);
     let v = kb
         .request(desc("downloadTaskFile"))
         .arg("file_id", json!(1))
@@ -297,10 +234,4 @@ async fn downloads_show_as_base64_text() {
         .unwrap();
     assert_eq!(v.to_json().unwrap(), json!("aGVsbG8="));
     assert_eq!(v.downcast::<Vec<u8>>().unwrap(), b"hello");
-}
-
-/// A whole task row, as getTask sends it.
-fn kanboard_fixture_task() -> Value {
-    let r = recorded("getTask");
-    r.body["result"].clone()
 }

@@ -3,7 +3,6 @@
 //! was created, and side by side with kanboard-cli 1.2.4 on the same server and store file.
 
 mod common;
-#[path = "support/portfolio_data.rs"]
 mod portfolio_data;
 
 use kanboard::orchestration::{

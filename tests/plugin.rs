@@ -3,21 +3,10 @@
 //! schema documents them.
 
 use kanboard::KanboardClient;
+use kanboard_test_support::Reply;
 use serde_json::Value;
 use wiremock::matchers::body_partial_json;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// Replays a recorded response, with the id of the request it answers.
-struct Replay(Value);
-
-impl Respond for Replay {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        let mut reply = self.0.clone();
-        reply["id"] = body["id"].clone();
-        ResponseTemplate::new(200).set_body_json(reply)
-    }
-}
+use wiremock::{Mock, MockServer};
 
 async fn plugin_server() -> (MockServer, KanboardClient) {
     let server = MockServer::start().await;
@@ -29,7 +18,7 @@ async fn plugin_server() -> (MockServer, KanboardClient) {
         Mock::given(body_partial_json(
             serde_json::json!({"method": v["method"]}),
         ))
-        .respond_with(Replay(v["response"].clone()))
+        .respond_with(Reply(v["response"].clone()))
         .mount(&server)
         .await;
     }
@@ -112,7 +101,7 @@ async fn progress_and_dependencies_decode() {
 async fn a_server_without_the_plugin_says_method_not_found() {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::method("POST"))
-        .respond_with(Replay(serde_json::json!({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}})))
+        .respond_with(Reply(serde_json::json!({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}})))
         .mount(&server)
         .await;
     let kb = KanboardClient::new(server.uri(), "token").unwrap();

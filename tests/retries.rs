@@ -3,29 +3,12 @@
 
 mod raw_server;
 
-#[path = "support/full_replies.rs"]
-mod full_replies;
-
 use kanboard::{Error, KanboardClient, RetryPolicy};
+use kanboard_test_support::{Echo, full, received, url};
 use serde_json::{Value, json};
 use std::time::Duration;
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// Answers each call (or each call of a batch) with `result`, echoing its id.
-struct Echo(Value);
-
-impl Respond for Echo {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        let one = |call: &Value| json!({"jsonrpc": "2.0", "result": self.0, "id": call["id"]});
-        let reply = match &body {
-            Value::Array(calls) => Value::Array(calls.iter().map(one).collect()),
-            call => one(call),
-        };
-        ResponseTemplate::new(200).set_body_json(reply)
-    }
-}
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn quick(max_retries: u32, retry_writes: bool) -> RetryPolicy {
     RetryPolicy {
@@ -56,25 +39,15 @@ async fn flaky(failures: u64, status: u16, result: Value) -> MockServer {
 }
 
 fn client(server: &MockServer, policy: Option<RetryPolicy>) -> KanboardClient {
-    let b = KanboardClient::builder(format!("{}/jsonrpc.php", server.uri())).app_token("t");
+    let b = KanboardClient::builder(url(server)).app_token("t");
     match policy {
         Some(p) => b.retry(p).build().unwrap(),
         None => b.build().unwrap(),
     }
 }
 
-async fn bodies(server: &MockServer) -> Vec<Value> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
-}
-
 fn task() -> Value {
-    full_replies::full("getTask", json!({"id": 4, "title": "t", "project_id": 1}))
+    full("getTask", json!({"id": 4, "title": "t", "project_id": 1}))
 }
 
 #[tokio::test]
@@ -83,7 +56,7 @@ async fn a_read_only_call_is_retried_once_after_a_503_and_succeeds() {
     let kb = client(&server, Some(quick(3, false)));
     let t = kb.tasks().get_task(4).send().await.unwrap();
     assert_eq!(t.id.get(), 4);
-    let sent = bodies(&server).await;
+    let sent = received(&server).await;
     assert_eq!(sent.len(), 2, "one failure, one retry");
     assert_eq!(
         sent[0], sent[1],
@@ -97,7 +70,7 @@ async fn retries_stop_after_max_retries_with_the_last_error() {
     let kb = client(&server, Some(quick(3, false)));
     let e = kb.tasks().get_task(4).send().await.unwrap_err();
     assert!(matches!(e, Error::Server { status: 502, .. }), "{e:?}");
-    assert_eq!(bodies(&server).await.len(), 4, "the call and 3 retries");
+    assert_eq!(received(&server).await.len(), 4, "the call and 3 retries");
 }
 
 #[tokio::test]
@@ -106,7 +79,7 @@ async fn without_a_policy_nothing_is_retried() {
     let kb = client(&server, None);
     let e = kb.tasks().get_task(4).send().await.unwrap_err();
     assert!(matches!(e, Error::Server { status: 503, .. }), "{e:?}");
-    assert_eq!(bodies(&server).await.len(), 1);
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]
@@ -115,7 +88,7 @@ async fn a_create_is_never_retried_unless_writes_are() {
     let kb = client(&server, Some(quick(3, false)));
     let e = kb.tasks().create_task("x", 1).send().await.unwrap_err();
     assert!(matches!(e, Error::Server { status: 503, .. }), "{e:?}");
-    assert_eq!(bodies(&server).await.len(), 1, "a write is sent once");
+    assert_eq!(received(&server).await.len(), 1, "a write is sent once");
     // A raw call of a write is not retried either; of a read it is.
     let server = flaky(1, 503, json!(9)).await;
     let kb = client(&server, Some(quick(3, false)));
@@ -124,14 +97,14 @@ async fn a_create_is_never_retried_unless_writes_are() {
             .await
             .is_err()
     );
-    assert_eq!(bodies(&server).await.len(), 1);
+    assert_eq!(received(&server).await.len(), 1);
     let server = flaky(1, 503, task()).await;
     let kb = client(&server, Some(quick(3, false)));
     assert_eq!(
         kb.call("getTask", json!({"task_id": 4})).await.unwrap(),
         task()
     );
-    assert_eq!(bodies(&server).await.len(), 2);
+    assert_eq!(received(&server).await.len(), 2);
 
     let server = flaky(1, 503, json!(9)).await;
     let kb = client(&server, Some(quick(3, true)));
@@ -140,7 +113,7 @@ async fn a_create_is_never_retried_unless_writes_are() {
         9
     );
     assert_eq!(
-        bodies(&server).await.len(),
+        received(&server).await.len(),
         2,
         "retry_writes retries writes"
     );
@@ -154,7 +127,7 @@ async fn client_errors_and_json_rpc_errors_are_never_retried() {
         let e = kb.tasks().get_task(4).send().await.unwrap_err();
         assert!(!e.is_transient(), "{status}: {e:?}");
         assert_eq!(
-            bodies(&server).await.len(),
+            received(&server).await.len(),
             1,
             "HTTP {status} is not retried"
         );
@@ -170,7 +143,7 @@ async fn client_errors_and_json_rpc_errors_are_never_retried() {
     let e = kb.tasks().get_task(4).send().await.unwrap_err();
     assert_eq!(e.rpc_code(), Some(-32603), "{e:?}");
     assert_eq!(
-        bodies(&server).await.len(),
+        received(&server).await.len(),
         1,
         "a JSON-RPC error is an answer"
     );
@@ -218,7 +191,7 @@ async fn a_batch_of_reads_is_retried_and_a_batch_with_a_write_is_not() {
     let mut results = batch.send().await.unwrap();
     assert_eq!(results.take(v).unwrap(), "1.2.53");
     assert_eq!(results.take(raw).unwrap(), json!("1.2.53"));
-    let sent = bodies(&server).await;
+    let sent = received(&server).await;
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[0], sent[1]);
 
@@ -234,7 +207,7 @@ async fn a_batch_of_reads_is_retried_and_a_batch_with_a_write_is_not() {
         .expect("the 500 is the batch's error");
     assert!(matches!(e, Error::Server { status: 500, .. }), "{e:?}");
     assert_eq!(
-        bodies(&server).await.len(),
+        received(&server).await.len(),
         1,
         "a batch with a write is sent once"
     );
@@ -244,7 +217,7 @@ async fn a_batch_of_reads_is_retried_and_a_batch_with_a_write_is_not() {
     let mut batch = kb.batch();
     let _p = batch.add_raw("somePluginMethod", json!({"a": 1}));
     assert!(batch.send().await.is_err());
-    assert_eq!(bodies(&server).await.len(), 1);
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[test]

@@ -6,27 +6,13 @@ mod raw_server;
 
 use base64::Engine;
 use kanboard::{Error, KanboardClient, RetryPolicy};
+use kanboard_test_support::Echo;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use wiremock::matchers::{body_partial_json, method};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// Answers each call (or each call of a batch) with `result`, echoing its id.
-struct Echo(Value);
-
-impl Respond for Echo {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        let one = |call: &Value| json!({"jsonrpc": "2.0", "result": self.0, "id": call["id"]});
-        let reply = match &body {
-            Value::Array(calls) => Value::Array(calls.iter().map(one).collect()),
-            call => one(call),
-        };
-        ResponseTemplate::new(200).set_body_json(reply)
-    }
-}
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "tok-0f3c-NEVER-SHOWN-7781";
 const PASSWORD: &str = "pw-LOGIN-NEVER-SHOWN-42";

@@ -1,10 +1,7 @@
 //! The transport, auth, ids, batches and every error mapping, against a mock server.
 
-#[path = "support/full_replies.rs"]
-mod full_replies;
-
-use full_replies::full;
 use kanboard::{AuthFailure, Error, KanboardClient, OptionalExt};
+use kanboard_test_support::{Echo, each_call, full, url};
 use serde_json::{Value, json};
 use std::time::Duration;
 use wiremock::matchers::{body_partial_json, header, method};
@@ -12,46 +9,14 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const TOKEN: &str = "tok-SECRET-1234";
 
-/// Answers each call (or each call of a batch) with `result`, echoing its id.
-struct Echo(Value);
-
-impl Respond for Echo {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        let one = |call: &Value| json!({"jsonrpc": "2.0", "result": self.0, "id": call["id"]});
-        let reply = match &body {
-            Value::Array(calls) => Value::Array(calls.iter().map(one).collect()),
-            call => one(call),
-        };
-        ResponseTemplate::new(200).set_body_json(reply)
-    }
-}
-
 /// Answers a batch call by call, by method name.
 struct PerMethod(fn(&str, &Value) -> Value);
 
 impl Respond for PerMethod {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        let calls = body
-            .as_array()
-            .cloned()
-            .unwrap_or_else(|| vec![body.clone()]);
-        let replies: Vec<Value> = calls
-            .iter()
-            .map(|c| {
-                let mut r = (self.0)(c["method"].as_str().unwrap(), &c["params"]);
-                r["jsonrpc"] = json!("2.0");
-                r["id"] = c["id"].clone();
-                r
-            })
-            .collect();
-        let reply = if body.is_array() {
-            Value::Array(replies)
-        } else {
-            replies[0].clone()
-        };
-        ResponseTemplate::new(200).set_body_json(reply)
+        each_call(req, |c| {
+            (self.0)(c["method"].as_str().unwrap(), &c["params"])
+        })
     }
 }
 
@@ -61,7 +26,7 @@ async fn server_with(result: Value) -> (MockServer, KanboardClient) {
         .respond_with(Echo(result))
         .mount(&server)
         .await;
-    let kb = KanboardClient::new(format!("{}/jsonrpc.php", server.uri()), TOKEN).unwrap();
+    let kb = KanboardClient::new(url(&server), TOKEN).unwrap();
     (server, kb)
 }
 
@@ -73,7 +38,7 @@ async fn server_raw(status: u16, body: &str, content_type: &str) -> (MockServer,
         )
         .mount(&server)
         .await;
-    let kb = KanboardClient::new(format!("{}/jsonrpc.php", server.uri()), TOKEN).unwrap();
+    let kb = KanboardClient::new(url(&server), TOKEN).unwrap();
     (server, kb)
 }
 

@@ -8,59 +8,29 @@ use kanboard::api::descriptors::METHODS;
 use kanboard::descriptor::MethodDescriptor;
 use kanboard_cli::api_cmd::{kebab, method_name, placements};
 use kanboard_cli::params::{Kind, Placement, Shape, shape};
+use kanboard_test_support::{Recording, url};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::Path;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-struct Recorded {
-    params: Value,
-    user: bool,
-    status: u16,
-    body: Value,
-}
-
-fn recorded(desc: &MethodDescriptor) -> Recorded {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-    let rpc = desc.rpc_name;
-    let path = [
-        root.join("recorded/sqlite").join(format!("{rpc}.json")),
-        root.join("plugin-samples").join(format!("{rpc}.json")),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
-    .unwrap_or_else(|| panic!("no recording of {rpc}"));
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut params = r["request"].get("params").cloned().unwrap_or(json!({}));
-    // The plugin's samples were sent by another client, which writes flags as 0/1.
-    for p in desc.params.iter().filter(|p| p.ty == "bool") {
-        if let Some(v) = params.get_mut(p.wire).filter(|v| v.is_number()) {
-            *v = json!(v.as_i64() != Some(0));
-        }
-    }
-    Recorded {
-        params,
-        user: r["auth"].as_str().unwrap_or_default().starts_with("user"),
-        status: r["http_status"].as_u64().unwrap_or(200) as u16,
-        body: r["response"].clone(),
-    }
+/// The recording of `desc`'s method.
+fn recorded(desc: &MethodDescriptor) -> Recording {
+    let flags = desc.params.iter().filter(|p| p.ty == "bool");
+    Recording::of(desc.rpc_name, flags.map(|p| p.wire))
 }
 
 /// Answers each method with its recorded reply, the request's id put in.
-struct Replay(HashMap<&'static str, (u16, Value)>);
+struct Replay(HashMap<&'static str, Recording>);
 
 impl Respond for Replay {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let sent: Value = serde_json::from_slice(&req.body).unwrap();
-        let Some((status, body)) = sent["method"].as_str().and_then(|m| self.0.get(m)) else {
-            return ResponseTemplate::new(500);
-        };
-        let mut body = body.clone();
-        if body.get("id").is_some() {
-            body["id"] = sent["id"].clone();
+        match sent["method"].as_str().and_then(|m| self.0.get(m)) {
+            Some(recording) => recording.reply(&sent["id"]),
+            None => ResponseTemplate::new(500),
         }
-        ResponseTemplate::new(*status).set_body_json(body)
     }
 }
 
@@ -131,19 +101,13 @@ fn same(a: &Value, b: &Value) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_method_prints_the_json_form_of_its_typed_result() {
     let home = tempfile::tempdir().unwrap();
-    let replies = METHODS
-        .iter()
-        .map(|d| {
-            let r = recorded(d);
-            (d.rpc_name, (r.status, r.body))
-        })
-        .collect();
+    let replies = METHODS.iter().map(|d| (d.rpc_name, recorded(d))).collect();
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(Replay(replies))
         .mount(&server)
         .await;
-    let url = format!("{}/jsonrpc.php", server.uri());
+    let url = url(&server);
     let mut checked = 0;
     for desc in METHODS {
         let r = recorded(desc);

@@ -4,291 +4,30 @@
 
 mod common;
 
-use common::{full, kanboard};
+use common::kanboard;
+use kanboard_test_support::{FakeKanboard, each_call, serve};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
+use wiremock::{Mock, MockServer, Request, matchers};
 
-#[derive(Clone)]
-struct Task {
-    project_id: i64,
-    title: &'static str,
-    active: bool,
-}
-
-#[derive(Default, Clone)]
-struct PluginPortfolio {
-    id: i64,
-    name: String,
-    projects: Vec<i64>,
-    milestones: Vec<PluginMilestone>,
-}
-
-/// (id, name, target date as a timestamp, tasks with their critical flag)
-type PluginMilestone = (i64, String, Value, Vec<(i64, bool)>);
-
-/// A small Kanboard: two projects, five tasks, four blocking links (one from a closed task).
-#[derive(Default)]
-struct Fake {
-    projects: BTreeMap<i64, &'static str>,
-    tasks: BTreeMap<i64, Task>,
-    /// (blocker, blocked)
-    blocks: Vec<(i64, i64)>,
-    plugin: bool,
-    portfolios: Vec<PluginPortfolio>,
-    next_id: i64,
-    /// Every method called, in order.
-    calls: Vec<String>,
-}
-
-impl Fake {
-    fn new(plugin: bool) -> Fake {
-        let t = |project_id, title, active| Task {
-            project_id,
-            title,
-            active,
-        };
-        Fake {
-            projects: BTreeMap::from([(1, "Web"), (2, "Core")]),
-            tasks: BTreeMap::from([
-                (1, t(1, "Design API", true)),
-                (2, t(2, "Build core", true)),
-                (3, t(2, "Ship it", true)),
-                (4, t(1, "Old work", false)),
-                (5, t(1, "Docs", true)),
-            ]),
-            blocks: vec![(1, 2), (2, 3), (4, 3), (3, 5)],
-            plugin,
-            next_id: 100,
-            ..Fake::default()
-        }
-    }
-
-    fn task(&self, id: i64) -> Value {
-        let t = &self.tasks[&id];
-        full(
-            "getTask",
-            json!({"id": id.to_string(), "title": t.title, "project_id": t.project_id.to_string(),
-                   "is_active": if t.active { "1" } else { "0" }, "owner_id": "0", "column_id": "1",
-                   "date_due": "0", "priority": "0"}),
-        )
-    }
-
-    fn links(&self, id: i64) -> Value {
-        let mut out = Vec::new();
-        for (k, &(a, b)) in self.blocks.iter().enumerate() {
-            let (other, label) = match (a == id, b == id) {
-                (true, _) => (b, "blocks"),
-                (_, true) => (a, "is blocked by"),
-                _ => continue,
-            };
-            let o = &self.tasks[&other];
-            out.push(full(
-                "getAllTaskLinks",
-                json!({"id": (k + 1).to_string(), "task_id": other.to_string(), "label": label,
-                    "title": o.title, "project_id": o.project_id.to_string(),
-                    "project_name": self.projects[&o.project_id],
-                    "is_active": if o.active { "1" } else { "0" }}),
-            ));
-        }
-        Value::Array(out)
-    }
-
-    fn portfolio_row(p: &PluginPortfolio) -> Value {
-        full(
-            "getAllPortfolios",
-            json!({"id": p.id, "name": p.name, "description": "", "owner_id": 0, "is_active": 1}),
-        )
-    }
-
-    fn call(&mut self, method: &str, p: &Value) -> Result<Value, (i64, &'static str)> {
-        self.calls.push(method.to_owned());
-        let int = |k: &str| p[k].as_i64().unwrap_or(0);
-        if !self.plugin && (method.contains("ortfolio") || method.contains("ilestone")) {
-            return Err((-32601, "Method not found"));
-        }
-        Ok(match method {
-            "getAllTasks" => {
-                let active = p["status_id"].as_i64().unwrap_or(1) == 1;
-                let ids: Vec<i64> = self
-                    .tasks
-                    .iter()
-                    .filter(|(_, t)| t.project_id == int("project_id") && t.active == active)
-                    .map(|(id, _)| *id)
-                    .collect();
-                ids.into_iter().map(|id| self.task(id)).collect()
-            }
-            "getTask" => match self.tasks.contains_key(&int("task_id")) {
-                true => self.task(int("task_id")),
-                false => Value::Null,
-            },
-            "getAllTaskLinks" => self.links(int("task_id")),
-            "getProjectById" => match self.projects.get(&int("project_id")) {
-                Some(n) => full(
-                    "getProjectById",
-                    json!({"id": int("project_id"), "name": n}),
-                ),
-                None => Value::Null,
-            },
-            "getAllPortfolios" => self.portfolios.iter().map(Self::portfolio_row).collect(),
-            "getPortfolioByName" => match self.portfolios.iter().find(|x| x.name == p["name"]) {
-                Some(x) => Self::portfolio_row(x),
-                None => Value::Null,
-            },
-            "createPortfolio" => {
-                self.next_id += 1;
-                self.portfolios.push(PluginPortfolio {
-                    id: self.next_id,
-                    name: p["name"].as_str().unwrap_or_default().into(),
-                    ..PluginPortfolio::default()
-                });
-                json!(true)
-            }
-            "addProjectToPortfolio" => {
-                let pid = int("project_id");
-                if let Some(x) = self
-                    .portfolios
-                    .iter_mut()
-                    .find(|x| x.id == int("portfolio_id"))
-                {
-                    x.projects.push(pid);
-                }
-                json!(false) // plugin 1.17.0 answers false even on success
-            }
-            "getPortfolioProjects" => {
-                let x = self.portfolios.iter().find(|x| x.id == int("portfolio_id"));
-                x.map(|x| x.projects.clone())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|id| {
-                        full(
-                            "getPortfolioProjects",
-                            json!({"id": id, "name": self.projects[id]}),
-                        )
-                    })
-                    .collect()
-            }
-            "getPortfolioMilestones" => {
-                let x = self.portfolios.iter().find(|x| x.id == int("portfolio_id"));
-                x.map(|x| {
-                    x.milestones
-                        .iter()
-                        .map(|(id, name, target, _)| {
-                            full(
-                                "getPortfolioMilestones",
-                                json!({"id": id, "portfolio_id": x.id, "name": name, "description": "",
-                                       "target_date": target, "status": 1, "color_id": "blue", "owner_id": 0}),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or(json!([]))
-            }
-            "createMilestone" => {
-                self.next_id += 1;
-                let id = self.next_id;
-                if let Some(x) = self
-                    .portfolios
-                    .iter_mut()
-                    .find(|x| x.id == int("portfolio_id"))
-                {
-                    // The plugin keeps a day, at 00:00 UTC.
-                    let target = match p["target_date"].as_str() {
-                        Some(d) => json!(
-                            d.parse::<jiff::civil::Date>()
-                                .unwrap()
-                                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                                .unwrap()
-                                .timestamp()
-                                .as_second()
-                        ),
-                        None => Value::Null,
-                    };
-                    x.milestones.push((
-                        id,
-                        p["name"].as_str().unwrap_or_default().into(),
-                        target,
-                        vec![],
-                    ));
-                }
-                json!(true)
-            }
-            "getMilestoneTasks" => {
-                let tasks = self
-                    .portfolios
-                    .iter()
-                    .flat_map(|x| &x.milestones)
-                    .find(|m| m.0 == int("milestone_id"))
-                    .map(|m| m.3.clone())
-                    .unwrap_or_default();
-                tasks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (t, c))| {
-                        full(
-                            "getMilestoneTasks",
-                            json!({"id": t, "title": self.tasks[t].title, "project_id": self.tasks[t].project_id,
-                                   "position": i + 1, "is_critical": i64::from(*c), "is_active": 1}),
-                        )
-                    })
-                    .collect()
-            }
-            "addTaskToMilestone" => {
-                let critical = p["is_critical"] == json!(true) || p["is_critical"] == json!(1);
-                let tid = int("task_id");
-                if let Some(m) = self
-                    .portfolios
-                    .iter_mut()
-                    .flat_map(|x| x.milestones.iter_mut())
-                    .find(|m| m.0 == int("milestone_id"))
-                {
-                    m.3.push((tid, critical));
-                }
-                json!(false)
-            }
-            other => panic!("the fake Kanboard has no {other}"),
-        })
-    }
-}
-
-#[derive(Clone)]
-struct Serve(Arc<Mutex<Fake>>);
-
-impl Respond for Serve {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        let calls = body
-            .as_array()
-            .cloned()
-            .unwrap_or_else(|| vec![body.clone()]);
-        let mut kb = self.0.lock().unwrap();
-        let replies: Vec<Value> = calls
-            .iter()
-            .map(|c| match kb.call(c["method"].as_str().unwrap(), &c["params"]) {
-                Ok(r) => json!({"jsonrpc": "2.0", "result": r, "id": c["id"]}),
-                Err((code, msg)) => {
-                    json!({"jsonrpc": "2.0", "error": {"code": code, "message": msg}, "id": c["id"]})
-                }
-            })
-            .collect();
-        ResponseTemplate::new(200).set_body_json(if body.is_array() {
-            Value::Array(replies)
-        } else {
-            replies[0].clone()
-        })
-    }
-}
-
-async fn serve(fake: Fake) -> (MockServer, Arc<Mutex<Fake>>) {
-    let state = Arc::new(Mutex::new(fake));
-    let server = MockServer::start().await;
-    Mock::given(matchers::method("POST"))
-        .respond_with(Serve(state.clone()))
-        .mount(&server)
-        .await;
-    (server, state)
+/// A small Kanboard: two projects, five tasks, four blocking links (one from a closed task);
+/// numbers as strings, as Kanboard sends them from MySQL.
+fn fake(plugin: bool) -> FakeKanboard {
+    let mut kb = FakeKanboard {
+        plugin,
+        next_id: 100,
+        string_numbers: true,
+        ..FakeKanboard::default()
+    };
+    kb.add_project(1, "Web");
+    kb.add_project(2, "Core");
+    kb.add_task(1, 1, "Design API", true);
+    kb.add_task(2, 2, "Build core", true);
+    kb.add_task(3, 2, "Ship it", true);
+    kb.add_task(4, 1, "Old work", false);
+    kb.add_task(5, 1, "Docs", true);
+    kb.blocks = vec![(1, 2), (2, 3), (4, 3), (3, 5)];
+    kb
 }
 
 struct Run {
@@ -465,7 +204,7 @@ fn removals_ask_unless_yes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn analysis_against_the_servers_links() {
-    let (server, state) = serve(Fake::new(false)).await;
+    let (server, state) = serve(fake(false)).await;
     let url = common::url(&server);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
@@ -663,7 +402,7 @@ async fn analysis_against_the_servers_links() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn migrate_dry_run_writes_nothing_then_the_real_run_copies_everything() {
-    let (server, state) = serve(Fake::new(true)).await;
+    let (server, state) = serve(fake(true)).await;
     let url = common::url(&server);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
@@ -736,8 +475,11 @@ async fn migrate_dry_run_writes_nothing_then_the_real_run_copies_everything() {
             (p.name.as_str(), p.projects.clone()),
             ("launch", vec![1, 2])
         );
-        assert_eq!(p.milestones[0].1, "Beta");
-        assert_eq!(p.milestones[0].3, vec![(1, true), (2, false), (4, false)]);
+        assert_eq!(p.milestones[0].name, "Beta");
+        assert_eq!(
+            p.milestones[0].tasks,
+            vec![(1, true), (2, false), (4, false)]
+        );
     }
     // Again: a conflict, by default a failure; skipped when asked.
     let r = run(h, u, &["portfolio", "migrate", "local-to-remote", "launch"]);
@@ -814,7 +556,7 @@ async fn migrate_dry_run_writes_nothing_then_the_real_run_copies_everything() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_without_the_plugin_is_named() {
-    let (server, _) = serve(Fake::new(false)).await;
+    let (server, _) = serve(fake(false)).await;
     let url = common::url(&server);
     let home = tempfile::tempdir().unwrap();
     let r = run(
@@ -839,15 +581,10 @@ async fn schema_drift_exits_8_when_the_server_differs() {
     let server = MockServer::start().await;
     Mock::given(matchers::method("POST"))
         .respond_with(|req: &Request| {
-            let body: Value = serde_json::from_slice(&req.body).unwrap();
-            let reply = |c: &Value| {
-                json!({"jsonrpc": "2.0", "id": c["id"],
-                "error": {"code": -32601, "message": "Method not found"}})
-            };
-            ResponseTemplate::new(200).set_body_json(match body.as_array() {
-                Some(calls) => calls.iter().map(reply).collect(),
-                None => reply(&body),
-            })
+            each_call(
+                req,
+                |_| json!({"error": {"code": -32601, "message": "Method not found"}}),
+            )
         })
         .mount(&server)
         .await;

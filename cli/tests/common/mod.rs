@@ -1,14 +1,14 @@
 //! Shared by the CLI test files: the binary with a clean environment, and a mock Kanboard.
 #![allow(dead_code)] // each test file uses its own part
 
-#[path = "../../../tests/support/full_replies.rs"]
-mod full_replies;
-pub use full_replies::full;
+#[allow(unused_imports)] // each test file uses its own part
+pub use kanboard_test_support::{full, received, url};
 
 use assert_cmd::Command;
+use kanboard_test_support::Reply;
 use serde_json::{Value, json};
 use std::path::Path;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
+use wiremock::{Mock, MockServer, matchers};
 
 /// The `kanboard` binary with no KANBOARD_* variables, HOME in `home` (so no real config is
 /// read), a fixed width for tables and no standard input.
@@ -27,19 +27,6 @@ pub fn kanboard(home: &Path) -> Command {
     cmd
 }
 
-/// Answers one JSON-RPC method with a fixed result, echoing the request id.
-pub struct Reply(pub Value);
-
-impl Respond for Reply {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
-        let mut reply = self.0.clone();
-        reply["jsonrpc"] = json!("2.0");
-        reply["id"] = body["id"].clone();
-        ResponseTemplate::new(200).set_body_json(reply)
-    }
-}
-
 /// Mounts `method` → `result`.
 pub async fn answer(server: &MockServer, method: &str, result: Value) {
     Mock::given(matchers::method("POST"))
@@ -56,21 +43,6 @@ pub async fn answer_error(server: &MockServer, method: &str, code: i64, message:
         .respond_with(Reply(json!({"error": {"code": code, "message": message}})))
         .mount(server)
         .await;
-}
-
-/// The JSON bodies the server received.
-pub async fn received(server: &MockServer) -> Vec<Value> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
-}
-
-pub fn url(server: &MockServer) -> String {
-    format!("{}/jsonrpc.php", server.uri())
 }
 
 /// Two tasks as Kanboard 1.2.53 sends them (strings for numbers, as the server does).

@@ -1,20 +1,13 @@
 //! Whole result objects for fake servers, taken from real recorded replies: a fake answers with
 //! every key the real method sends (result types refuse a reply that lacks one), overriding
 //! only the keys a test cares about.
-#![allow(dead_code)] // each test file uses its own part
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// The library's fixtures, from its own tests or from the command line's (a crate beside it).
-fn fixtures() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let own = here.join("tests/fixtures");
-    if own.is_dir() {
-        own
-    } else {
-        here.join("../tests/fixtures")
-    }
+/// The library's fixtures, in its tests beside this crate.
+pub(crate) fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
 
 /// The recorded result of `method` (core methods from the SQLite recordings, plugin methods
@@ -54,4 +47,34 @@ pub fn full(method: &str, overrides: Value) -> Value {
         base.extend(over);
     }
     object
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn overrides_replace_keys_and_the_rest_is_recorded() {
+        let recorded = recorded_result("getProjectById");
+        let project = full("getProjectById", json!({"id": 42, "name": "Launch"}));
+        assert_eq!(
+            (&project["id"], &project["name"]),
+            (&json!(42), &json!("Launch"))
+        );
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&project), keys(&recorded));
+        assert_eq!(project["description"], recorded["description"]);
+    }
+
+    #[test]
+    fn lists_and_plugin_methods_give_one_whole_object() {
+        let task = full("getAllTasks", json!({"title": "t"}));
+        assert!(task.is_object() && task["title"] == "t" && task.get("date_due").is_some());
+        assert!(
+            full("getAllPortfolios", json!({}))
+                .get("owner_id")
+                .is_some()
+        );
+    }
 }

@@ -1,0 +1,14 @@
+//! Shared by the library's and the command line's tests: whole result objects and whole
+//! exchanges from recorded replies, one fake Kanboard (projects, tasks, blocking links and the
+//! Portfolio plugin) served over JSON-RPC, batches included, and the small pieces of other mock
+//! servers.
+
+pub mod fake;
+mod full_replies;
+mod mock;
+mod recording;
+
+pub use fake::{FakeKanboard, FakeMilestone, FakePortfolio, FakeTask, serve};
+pub use full_replies::{full, recorded_result};
+pub use mock::{Echo, Reply, each_call, received, url};
+pub use recording::Recording;
