@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
 mod batch;
 mod body;
 mod client;
