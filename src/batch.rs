@@ -161,10 +161,12 @@ impl Batch {
         self.calls.len() - 1
     }
 
+    /// How many calls were added, refused ones included (each has its slot).
     pub fn len(&self) -> usize {
         self.calls.len()
     }
 
+    /// Whether no call was added yet; sending an empty batch sends no request.
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty()
     }
@@ -260,10 +262,12 @@ impl BatchResults {
         })
     }
 
+    /// How many calls the batch had, taken or not: the number of slots.
     pub fn len(&self) -> usize {
         self.replies.len()
     }
 
+    /// Whether the batch had no call at all.
     pub fn is_empty(&self) -> bool {
         self.replies.is_empty()
     }
@@ -287,6 +291,8 @@ impl BatchResults {
 /// How a batch slot's reply becomes its value: typed calls follow their convention, raw calls
 /// give the JSON result.
 pub trait BatchOutput: Sized {
+    /// Turns one reply into the slot's value: under the method's return convention when `desc`
+    /// is known (`ident` names the call's identifier in a not-found error), else decoded as is.
     fn finish(desc: Option<&'static MethodDescriptor>, ident: &str, reply: Reply) -> Result<Self>;
 }
 

@@ -24,13 +24,22 @@ use std::time::Duration;
 
 /// The environment variables read, as kanboard-cli names them.
 pub mod env {
+    /// The JSON-RPC endpoint, e.g. `https://kanboard.example.com/jsonrpc.php`.
     pub const URL: &str = "KANBOARD_URL";
+    /// The application API token (needed unless `auth_mode` is `user`).
     pub const TOKEN: &str = "KANBOARD_TOKEN";
+    /// The profile of the config file to use, instead of `settings.default_profile`.
     pub const PROFILE: &str = "KANBOARD_PROFILE";
+    /// `table`, `json`, `csv` or `quiet`: how the command line prints results.
     pub const OUTPUT_FORMAT: &str = "KANBOARD_OUTPUT_FORMAT";
+    /// `app` (the application token) or `user` (a user's name and password).
     pub const AUTH_MODE: &str = "KANBOARD_AUTH_MODE";
+    /// The login name, for `auth_mode` `user`.
     pub const USERNAME: &str = "KANBOARD_USERNAME";
+    /// The password or personal access token, for `auth_mode` `user`.
     pub const PASSWORD: &str = "KANBOARD_PASSWORD";
+    /// `local` (a JSON file beside the config file) or `remote` (the server's Portfolio
+    /// plugin): where portfolios and milestones are kept.
     pub const PORTFOLIO_BACKEND: &str = "KANBOARD_PORTFOLIO_BACKEND";
     /// Not in kanboard-cli: another config file than `~/.config/kanboard/config.toml`.
     pub const CONFIG: &str = "KANBOARD_CONFIG";
@@ -57,10 +66,15 @@ pub enum AuthMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum OutputFormat {
+    /// Aligned columns for a terminal (`table`), the default.
     #[default]
     Table,
+    /// The results as JSON (`json`), normalized as the typed client decodes them.
     Json,
+    /// Comma-separated values with a header row (`csv`).
     Csv,
+    /// Ids only, one per line (`quiet`), for scripts; an action that creates nothing prints
+    /// nothing.
     Quiet,
 }
 
@@ -81,6 +95,7 @@ macro_rules! spelled {
             /// Every accepted spelling.
             pub const NAMES: &'static [&'static str] = &[$($s),*];
 
+            /// The spelling the config file, the environment and the flags use.
             pub fn as_str(self) -> &'static str {
                 match self { $($ty::$variant => $s),* }
             }
@@ -109,13 +124,22 @@ spelled!(PortfolioBackend { Local = "local", Remote = "remote" });
 #[derive(Default, Clone)]
 #[non_exhaustive]
 pub struct Overrides {
+    /// The endpoint URL (`--url`).
     pub url: Option<String>,
+    /// The application API token (`--token`); never shown by `Debug`.
     pub token: Option<String>,
+    /// The profile to use (`--profile`), instead of `KANBOARD_PROFILE` or the file's default.
     pub profile: Option<String>,
+    /// `table`, `json`, `csv` or `quiet` (`--output`); checked when resolved.
     pub output_format: Option<String>,
+    /// `app` or `user` (`--auth-mode`); checked when resolved.
     pub auth_mode: Option<String>,
+    /// The login name for `auth_mode` `user` (`--username`).
     pub username: Option<String>,
+    /// The password or personal access token for `auth_mode` `user` (`--password`); never
+    /// shown by `Debug`.
     pub password: Option<String>,
+    /// `local` or `remote` (`--portfolio-backend`); checked when resolved.
     pub portfolio_backend: Option<String>,
     /// Seconds allowed for a call, e.g. `"30"` or `"2.5"`.
     pub timeout: Option<String>,
@@ -181,7 +205,9 @@ impl fmt::Display for Source {
 /// One setting as found, before it is checked.
 #[derive(Clone)]
 pub struct Found {
+    /// The value as text, unchecked; `None` when no layer sets it.
     pub value: Option<String>,
+    /// The layer it came from (`Source::Unset` when none).
     pub source: Source,
 }
 
@@ -189,12 +215,19 @@ pub struct Found {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Field {
+    /// The JSON-RPC endpoint URL (`url`).
     Url,
+    /// The application API token (`token`), a secret.
     Token,
+    /// How the command line prints results (`output_format`).
     OutputFormat,
+    /// How the client logs in (`auth_mode`: `app` or `user`).
     AuthMode,
+    /// The login name for user mode (`username`).
     Username,
+    /// The password or personal access token for user mode (`password`), a secret.
     Password,
+    /// Where portfolios are kept (`portfolio_backend`: `local` or `remote`).
     PortfolioBackend,
     /// Not in kanboard-cli: seconds allowed for a call.
     Timeout,
@@ -205,6 +238,7 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, in the order `config show` prints them.
     pub const ALL: [Field; 10] = [
         Field::Url,
         Field::Token,
@@ -250,6 +284,7 @@ impl Field {
         }
     }
 
+    /// The environment variable that sets it (see [`env`](mod@env)).
     pub fn env(self) -> &'static str {
         match self {
             Field::Url => env::URL,
@@ -360,10 +395,12 @@ impl ConfigFile {
         })
     }
 
+    /// The path the file was read from, or would have been.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// Whether the file was there; a missing file reads as an empty configuration.
     pub fn exists(&self) -> bool {
         self.exists
     }
@@ -385,6 +422,7 @@ impl ConfigFile {
         }
     }
 
+    /// Whether the file has a `[profiles.NAME]` table of that name.
     pub fn has_profile(&self, name: &str) -> bool {
         self.profile(name).is_some()
     }
@@ -475,8 +513,12 @@ fn home_dir() -> Option<PathBuf> {
 /// [`KanboardConfig::resolve`] checks.
 #[derive(Clone)]
 pub struct Layers {
+    /// The config file read (possibly missing, then empty).
     pub file: ConfigFile,
+    /// The profile whose values were read: explicit, `KANBOARD_PROFILE`,
+    /// `settings.default_profile`, else `default`.
     pub profile: String,
+    /// Where the profile's name came from.
     pub profile_source: Source,
     values: Vec<(Field, Found)>,
 }
@@ -548,6 +590,7 @@ impl Layers {
         })
     }
 
+    /// The value found for `field` and its source (every field is gathered, set or not).
     pub fn get(&self, field: Field) -> &Found {
         // Every field is gathered, so the lookup cannot miss.
         &self
@@ -631,13 +674,19 @@ impl Layers {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct KanboardConfig {
+    /// The JSON-RPC endpoint URL, checked to be `http://` or `https://`.
     pub url: String,
     token: Option<Secret>,
+    /// The profile the values were read from (which need not exist in the file).
     pub profile: String,
+    /// How the command line prints results.
     pub output_format: OutputFormat,
+    /// How the client logs in; `User` needs `username` and a password, `App` a token.
     pub auth_mode: AuthMode,
+    /// The login name; always set in user mode, ignored in app mode.
     pub username: Option<String>,
     password: Option<Secret>,
+    /// Where portfolios and milestones are kept.
     pub portfolio_backend: PortfolioBackend,
     /// Time allowed for a call (connecting takes at most 10 s of it).
     pub timeout: Duration,
@@ -761,6 +810,7 @@ impl KanboardConfig {
         self.token.as_ref()
     }
 
+    /// The user's password or personal access token; always set in user mode.
     pub fn password(&self) -> Option<&Secret> {
         self.password.as_ref()
     }

@@ -11,8 +11,11 @@ pub trait Request: serde::Serialize + Send {
     /// What the result decodes into.
     type Output: Loose + Default + Send;
 
+    /// The method's static description: its JSON-RPC name, whether it is read-only or
+    /// user-only, and the return convention its result is read under.
     fn descriptor(&self) -> &'static MethodDescriptor;
 
+    /// The client the request was made from, which sends it.
     fn client(&self) -> &KanboardClient;
 }
 
