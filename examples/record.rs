@@ -20,7 +20,7 @@
 //! are picked by id where ids are the same on every database (`blocks` = 2, `duplicates` = 4):
 //! MariaDB numbers the labels of types 6-11 in another order.
 
-use kanboard::api::descriptors::{METHODS, decode_normalized};
+use kanboard::api::descriptors::METHODS;
 use kanboard::descriptor::MethodDescriptor;
 use kanboard::models::{AppRole, Color, ExternalLinkType, LinkLabel, ProjectRole};
 use kanboard::{KanboardClient, Request};
@@ -110,7 +110,7 @@ impl Recorder {
         body: &[u8],
     ) -> kanboard::Result<Value> {
         let reply = kanboard::envelope::decode_single(desc.rpc_name, id, status, body)?;
-        decode_normalized(desc, reply.result.clone())?;
+        desc.decode_result(reply.result.clone())?.to_json()?;
         Ok(reply.result)
     }
 

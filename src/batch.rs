@@ -110,6 +110,7 @@ impl Batch {
     /// Adds a typed request.
     pub fn add<R: Request>(&mut self, req: R) -> Result<Slot<R::Output>> {
         let desc = req.descriptor();
+        req.validate()?;
         let index = self.push(desc.rpc_name.into(), Some(desc), true, Some(&req))?;
         Ok(Slot {
             index,
@@ -134,17 +135,18 @@ impl Batch {
         }
     }
 
-    /// Adds a call prepared elsewhere (descriptor and parameters already known); returns its
-    /// index for [`BatchResults::take_index`].
-    /// A call that cannot be sent keeps its place, with its error as its result.
-    pub(crate) fn add_prepared(
-        &mut self,
-        desc: &'static MethodDescriptor,
-        params: Option<&Value>,
-    ) -> usize {
-        match self.push(desc.rpc_name.into(), Some(desc), true, params) {
+    /// Adds a call by name exactly as given: no user-only check and no retry, whatever the
+    /// schema says of the method, so what comes back is the server's own answer. For tools
+    /// that test the server (the drift probe); its slot gives the raw result.
+    pub fn add_unchecked(&mut self, method: impl Into<String>, params: Value) -> Slot<Value> {
+        let method = method.into();
+        let index = match self.push(method.clone(), None, false, Some(&params)) {
             Ok(i) => i,
-            Err(e) => self.push_refused(desc.rpc_name.into(), e),
+            Err(e) => self.push_refused(method, e),
+        };
+        Slot {
+            index,
+            _out: PhantomData,
         }
     }
 
@@ -240,7 +242,7 @@ pub struct BatchResults {
 impl BatchResults {
     /// The typed result of one call. Each slot can be taken once (the slot is consumed); a slot
     /// of another batch whose place here is empty or taken is an error, not a panic.
-    pub fn take<T: BatchOutput>(&mut self, slot: Slot<T>) -> Result<T> {
+    pub fn take<T: FromReply>(&mut self, slot: Slot<T>) -> Result<T> {
         let Some(reply) = self.replies.get_mut(slot.index).and_then(Option::take) else {
             return Err(Error::Input {
                 method: "batch".into(),
@@ -251,15 +253,7 @@ impl BatchResults {
             });
         };
         let (desc, ident) = &self.calls[slot.index];
-        T::finish(*desc, ident, reply?)
-    }
-
-    /// The typed result of the call added at `index` by `Batch::add_prepared`.
-    pub(crate) fn take_index<T: BatchOutput>(&mut self, index: usize) -> Result<T> {
-        self.take(Slot {
-            index,
-            _out: PhantomData,
-        })
+        T::from_reply(*desc, ident, reply?)
     }
 
     /// How many calls the batch had, taken or not: the number of slots.
@@ -288,16 +282,24 @@ impl BatchResults {
     }
 }
 
-/// How a batch slot's reply becomes its value: typed calls follow their convention, raw calls
-/// give the JSON result.
-pub trait BatchOutput: Sized {
-    /// Turns one reply into the slot's value: under the method's return convention when `desc`
-    /// is known (`ident` names the call's identifier in a not-found error), else decoded as is.
-    fn finish(desc: Option<&'static MethodDescriptor>, ident: &str, reply: Reply) -> Result<Self>;
+/// How a reply becomes a call's value, alone or in a batch: typed calls follow their method's
+/// convention, calls by name without a schema method give the JSON result.
+pub trait FromReply: Sized {
+    /// Decodes `reply`, the answer to a call of `desc` (`None`: a method the schema does not
+    /// have) whose first parameter was `ident`.
+    fn from_reply(
+        desc: Option<&'static MethodDescriptor>,
+        ident: &str,
+        reply: Reply,
+    ) -> Result<Self>;
 }
 
-impl<T: Loose + Default> BatchOutput for T {
-    fn finish(desc: Option<&'static MethodDescriptor>, ident: &str, reply: Reply) -> Result<Self> {
+impl<T: Loose + Default> FromReply for T {
+    fn from_reply(
+        desc: Option<&'static MethodDescriptor>,
+        ident: &str,
+        reply: Reply,
+    ) -> Result<Self> {
         match desc {
             Some(d) => crate::convention::apply(d, ident, reply),
             None => T::from_loose(reply.result).map_err(|e| Error::Decode {

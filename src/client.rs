@@ -636,13 +636,6 @@ impl KanboardClient {
         }
     }
 
-    /// Sends a JSON value once, without retries, and returns the status and body bytes.
-    #[allow(dead_code)] // for tools that build their own envelopes
-    pub(crate) async fn post(&self, label: &str, body: &Value) -> Result<(u16, bytes::Bytes)> {
-        let bytes = serde_json::to_vec(body).map_err(|e| input_error(label, e))?;
-        self.send_body(label, &Outgoing::json(bytes)).await
-    }
-
     /// Sends a request body and returns the status and the reply's bytes, read up to the reply
     /// size limit. The only place that does HTTP.
     async fn send_body(&self, label: &str, body: &Outgoing) -> Result<(u16, bytes::Bytes)> {

@@ -26,6 +26,9 @@ pub struct MethodDescriptor {
     pub plugin: Option<&'static str>,
     /// Deliberate differences from the server, each with its reason.
     pub deviations: &'static [Deviation],
+    /// Decodes a reply into the method's return type: what a call by descriptor needs to give
+    /// the typed value ([`MethodDescriptor::decode_result`], [`crate::DynamicRequest`]).
+    pub(crate) decoder: crate::dynamic::Decoder,
 }
 
 /// One parameter of a method.

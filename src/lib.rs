@@ -25,6 +25,7 @@ mod convention;
 pub mod de;
 pub mod descriptor;
 pub mod drift;
+mod dynamic;
 pub mod envelope;
 mod error;
 mod inputs;
@@ -32,8 +33,9 @@ pub mod orchestration;
 mod request;
 pub mod safe_file;
 
-pub use batch::{Batch, BatchOutput, BatchResults, Slot};
+pub use batch::{Batch, BatchResults, FromReply, Slot};
 pub use client::{Auth, ClientBuilder, KanboardClient, RetryPolicy};
+pub use dynamic::{DynamicRequest, TypedValue};
 pub use error::{AuthFailure, Body, Error, OptionalExt, Result, SizeLimit};
 pub use inputs::{DateInput, FileContent, Secret};
 pub use request::Request;

@@ -1,15 +1,16 @@
 //! What every generated request builder is, and how it is sent.
 
 use crate::KanboardClient;
-use crate::de::Loose;
+use crate::batch::FromReply;
 use crate::descriptor::MethodDescriptor;
 use crate::error::Result;
 
-/// A typed call: its parameters serialize to the JSON-RPC named `params` object.
-/// Implemented by every generated request builder.
+/// A call: its parameters serialize to the JSON-RPC named `params` object. Implemented by
+/// every generated request builder and by [`DynamicRequest`](crate::DynamicRequest); both are
+/// sent, alone or in a [`Batch`](crate::Batch), by the same code.
 pub trait Request: serde::Serialize + Send {
     /// What the result decodes into.
-    type Output: Loose + Default + Send;
+    type Output: FromReply + Send;
 
     /// The method's static description: its JSON-RPC name, whether it is read-only or
     /// user-only, and the return convention its result is read under.
@@ -17,6 +18,11 @@ pub trait Request: serde::Serialize + Send {
 
     /// The client the request was made from, which sends it.
     fn client(&self) -> &KanboardClient;
+
+    /// Refuses a call that cannot be sent as it stands (a missing required parameter).
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Sends a typed request and decodes its result. The request is serialized straight into the
@@ -27,6 +33,7 @@ pub(crate) async fn send<R: Request>(req: R) -> Result<R::Output> {
     let desc = req.descriptor();
     let client = req.client().clone();
     client.check_auth(desc)?;
+    req.validate()?;
     let id = client.next_id();
     let (json, uploads) = crate::client::serialize_call(desc.rpc_name, id, &req)?;
     drop(req);
@@ -35,5 +42,5 @@ pub(crate) async fn send<R: Request>(req: R) -> Result<R::Output> {
     let reply = client
         .call_once(desc.rpc_name, id, body, desc.read_only)
         .await?;
-    crate::convention::apply(desc, &ident, reply)
+    R::Output::from_reply(Some(desc), &ident, reply)
 }

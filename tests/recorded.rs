@@ -3,7 +3,7 @@
 //! `mariadb`), decodes with the typed client: the envelope, the method's convention and its
 //! model. Needs no server.
 
-use kanboard::api::descriptors::{METHODS, decode_normalized};
+use kanboard::api::descriptors::METHODS;
 use kanboard::descriptor::MethodDescriptor;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -58,12 +58,12 @@ fn load(database: &str) -> Vec<Recorded> {
     out
 }
 
-/// The typed view of a recorded reply (see `decode_normalized`).
+/// The typed view of a recorded reply, as JSON (`MethodDescriptor::decode_result`).
 fn decode(r: &Recorded) -> kanboard::Result<Value> {
     let desc = MethodDescriptor::find(&r.method)
         .unwrap_or_else(|| panic!("{}/{}: not in the schema", r.database, r.file));
     let reply = kanboard::envelope::decode_single(&r.method, r.id, r.status, &r.body)?;
-    decode_normalized(desc, reply.result)
+    desc.decode_result(reply.result)?.to_json()
 }
 
 fn typed(database: &str, method: &str) -> Value {

@@ -1,7 +1,6 @@
 //! Real exchanges recorded from Kanboard 1.2.53 (and the Portfolio plugin) decode with the typed
 //! client: the envelope, the convention and the model of every method that has a sample.
 
-use kanboard::api::descriptors::decode_normalized;
 use kanboard::descriptor::MethodDescriptor;
 use serde_json::Value;
 use std::path::Path;
@@ -48,7 +47,8 @@ fn decode(s: &Sample) -> Option<Result<Value, kanboard::Error>> {
     let id = request["id"].as_u64().unwrap_or(1);
     Some(
         kanboard::envelope::decode_single(&s.method, id, s.status, &s.body)
-            .and_then(|r| decode_normalized(desc, r.result)),
+            .and_then(|r| desc.decode_result(r.result))
+            .and_then(|t| t.to_json()),
     )
 }
 

@@ -309,7 +309,9 @@ async fn user_records_never_carry_password_hashes() {
         ),
         (
             "getUser, typed view as JSON",
-            kanboard::api::descriptors::decode_normalized(desc("getUser"), record.clone())
+            desc("getUser")
+                .decode_result(record.clone())
+                .and_then(|t| t.to_json())
                 .unwrap()
                 .to_string(),
         ),

@@ -2,13 +2,14 @@
 //! completes), and kanboard-cli's `completion install`.
 
 use crate::failure::Failure;
+use crate::node::{Handler, Node};
 use clap::{Arg, ArgMatches, Command};
 use clap_complete::Shell;
 use std::path::PathBuf;
 
 const SHELLS: [&str; 3] = ["bash", "zsh", "fish"];
 
-pub fn command() -> Command {
+fn command() -> Command {
     let mut c = Command::new("completion")
         .about("Print or install shell completion")
         .subcommand_required(true)
@@ -30,14 +31,14 @@ pub fn command() -> Command {
     )
 }
 
-fn script(shell: &str) -> String {
+fn script(shell: &str, tree: fn() -> Command) -> String {
     let shell = match shell {
         "zsh" => Shell::Zsh,
         "fish" => Shell::Fish,
         _ => Shell::Bash,
     };
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut crate::app::command(), "kanboard", &mut buf);
+    clap_complete::generate(shell, &mut tree(), "kanboard", &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
 }
 
@@ -51,7 +52,18 @@ fn home() -> Result<PathBuf, Failure> {
         })
 }
 
-pub fn run(m: &ArgMatches) -> Result<(), Failure> {
+/// `kanboard completion ...`: scripts generated from the whole command tree.
+pub fn node() -> Node {
+    Node::leaf(
+        command(),
+        Handler::Fn(|ctx, m| {
+            let tree = ctx.command_tree;
+            Box::pin(async move { run(m, tree).map(|()| None) })
+        }),
+    )
+}
+
+fn run(m: &ArgMatches, tree: fn() -> Command) -> Result<(), Failure> {
     let (sub, sm) = m.subcommand().expect("subcommand required");
     let io = |p: &PathBuf, e: std::io::Error| {
         Failure::other(format!("cannot write {}: {e}", p.display()))
@@ -66,7 +78,7 @@ pub fn run(m: &ArgMatches) -> Result<(), Failure> {
                 let dir = home()?.join(".config/fish/completions");
                 std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
                 let target = dir.join("kanboard.fish");
-                std::fs::write(&target, script("fish")).map_err(|e| io(&target, e))?;
+                std::fs::write(&target, script("fish", tree)).map_err(|e| io(&target, e))?;
                 println!("✓ Fish completion installed to {}", target.display());
             } else {
                 let rc = home()?.join(if shell == "zsh" { ".zshrc" } else { ".bashrc" });
@@ -95,7 +107,7 @@ pub fn run(m: &ArgMatches) -> Result<(), Failure> {
                 }
             }
         }
-        shell => print!("{}", script(shell)),
+        shell => print!("{}", script(shell, tree)),
     }
     Ok(())
 }

@@ -1,15 +1,16 @@
 //! `kanboard config init | show | test | path | profiles`: the same file as kanboard-cli,
 //! created with mode 0600 (an existing file keeps its mode; see `kanboard::safe_file`).
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::{Exit, Failure};
+use crate::node::{Handler, Node};
 use crate::output::Outcome;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use kanboard::config::{AuthMode, ConfigFile, Field, mask};
 use kanboard::descriptor::ReturnKind;
 use serde_json::{Value, json};
 
-pub fn command() -> Command {
+fn command() -> Command {
     Command::new("config")
         .about("Create, show and test the configuration (~/.config/kanboard/config.toml)")
         .subcommand_required(true)
@@ -34,7 +35,12 @@ fn rows(v: Vec<Value>) -> Outcome {
     Outcome::Value(Value::Array(v), Some(ReturnKind::List))
 }
 
-pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
+/// `kanboard config ...`: profiles and settings.
+pub fn node() -> Node {
+    Node::leaf(command(), Handler::Fn(|ctx, m| Box::pin(run(ctx, m))))
+}
+
+async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
     let (sub, sm) = m.subcommand().expect("subcommand required");
     match sub {
         "path" => {

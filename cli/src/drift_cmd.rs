@@ -2,8 +2,9 @@
 //! the configured server about every schema method with calls it rejects before running them.
 //! Exit code 0 when the schema matches, 8 when it does not.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::{Exit, Failure};
+use crate::node::{Handler, Node};
 use crate::output::Outcome;
 use crate::progress;
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -11,7 +12,7 @@ use kanboard::drift::{self, Manifest, ProbeReport};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
-pub fn command() -> Command {
+fn command() -> Command {
     Command::new("schema")
         .about("Check the schema this tool is built from against your Kanboard")
         .subcommand_required(true)
@@ -57,7 +58,12 @@ fn report_json(r: &ProbeReport) -> Value {
     })
 }
 
-pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
+/// `kanboard schema ...`: the schema against a server.
+pub fn node() -> Node {
+    Node::leaf(command(), Handler::Fn(|ctx, m| Box::pin(run(ctx, m))))
+}
+
+async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
     let Some(("drift", sm)) = m.subcommand() else {
         return Err(
             Failure::usage("`kanboard schema` needs a command").hint("kanboard schema drift")

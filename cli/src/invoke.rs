@@ -1,10 +1,11 @@
-//! One call by name: the user-only check the typed client does, the raw call, and the typed
-//! decoding back to normalized JSON (the method's convention decides what `false`/`null` mean).
+//! One call of a schema method from the command line: the library's call by descriptor, which
+//! checks, sends and decodes as the typed builders do; the command prints the JSON form of the
+//! typed result.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::Failure;
 use kanboard::descriptor::MethodDescriptor;
-use kanboard::{AuthFailure, Error, KanboardClient};
+use kanboard::{FileContent, KanboardClient};
 use serde_json::{Map, Value};
 
 /// `task_id=5 title="x"`: the parameters as the messages show them (uploads shortened).
@@ -30,37 +31,22 @@ pub fn describe(params: &Map<String, Value>) -> String {
         .join(" ")
 }
 
-/// Calls `desc` with named parameters and decodes the result.
+/// Calls `desc` with named parameters (wire names, as [`crate::params::collect`] gives them)
+/// through the library's call by descriptor, and gives the JSON form of the typed result.
 pub async fn call(
     ctx: &Ctx,
     kb: &KanboardClient,
-    desc: &MethodDescriptor,
+    desc: &'static MethodDescriptor,
     params: Map<String, Value>,
 ) -> Result<Value, Failure> {
-    if desc.user_only && !kb.is_user_auth() {
-        return Err(ctx.fail(Error::Auth {
-            method: desc.rpc_name.into(),
-            status: None,
-            failure: AuthFailure::UserOnlyMethod,
-        }));
-    }
-    let shown = describe(&params);
-    let raw = kb
-        .call(desc.rpc_name, crate::params::Sendable(&params))
-        .await
+    let mut req = kb.request(desc);
+    for (name, value) in params {
+        req = match crate::params::upload_path(&value) {
+            Some(path) => req.file(&name, FileContent::path(path)),
+            None => req.arg(&name, value),
+        }
         .map_err(|e| ctx.fail(e))?;
-    kanboard::api::descriptors::decode_normalized(desc, raw).map_err(|e| {
-        // The decoder does not know the parameters; name them so the user sees what was missing.
-        let e = match e {
-            Error::NotFound {
-                resource, method, ..
-            } => Error::NotFound {
-                resource,
-                identifier: shown,
-                method,
-            },
-            other => other,
-        };
-        ctx.fail(e)
-    })
+    }
+    let typed = req.send().await.map_err(|e| ctx.fail(e))?;
+    typed.to_json().map_err(|e| ctx.fail(e))
 }

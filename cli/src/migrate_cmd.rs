@@ -3,7 +3,7 @@
 //! them through the backends' `import_portfolio` (everything in one go, or named warnings for
 //! what the target cannot keep; `import_warnings` for a dry run).
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::Failure;
 use crate::orch;
 use crate::output::Outcome;

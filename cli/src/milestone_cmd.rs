@@ -1,8 +1,9 @@
 //! kanboard-cli's `milestone` commands (beside the plugin's generated `create-milestone` & co.
 //! in the same group): dated goals of a portfolio, their tasks and their progress.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::{Exit, Failure};
+use crate::node::{Handler, Node};
 use crate::orch::{self, quote};
 use crate::output::Outcome;
 use crate::portfolio_cmd::int_arg;
@@ -32,7 +33,31 @@ fn cmd(name: &'static str, about: &str) -> Command {
 }
 
 /// The orchestration commands of the `milestones` group.
-pub fn commands() -> Vec<Command> {
+/// kanboard-cli's `milestone` group: the orchestration commands over the configured backend.
+pub fn node() -> Node {
+    let group = Command::new("milestone")
+        .about("Milestones of a portfolio: kanboard-cli's commands, over the local store or the server plugin")
+        .long_about(crate::portfolio_cmd::ORCHESTRATION)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommands(commands());
+    Node::leaf(
+        group,
+        Handler::Fn(|ctx, m| {
+            Box::pin(async move {
+                let (sub, sm) = m
+                    .subcommand()
+                    .ok_or_else(|| Failure::usage("a milestone command is needed"))?;
+                match run(ctx, sub, sm).await {
+                    Some(done) => done.map(Some),
+                    None => Err(Failure::usage(format!("unknown command `milestone {sub}`"))),
+                }
+            })
+        }),
+    )
+}
+
+fn commands() -> Vec<Command> {
     vec![
         cmd("list", "List a portfolio's milestones").arg(portfolio_arg()),
         cmd("show", "A milestone's progress, counts and blocked tasks")
@@ -57,7 +82,7 @@ pub fn commands() -> Vec<Command> {
         cmd("remove", "Remove a milestone (its tasks stay)")
             .arg(portfolio_arg())
             .arg(milestone_arg(true))
-            .arg(crate::schema_cmd::yes_arg()),
+            .arg(crate::prompt::yes_arg()),
         cmd("add-task", "Add a task to a milestone (checked on the server when one is configured)")
             .arg(portfolio_arg())
             .arg(milestone_arg(true))
@@ -72,7 +97,7 @@ pub fn commands() -> Vec<Command> {
             .arg(portfolio_arg())
             .arg(milestone_arg(true))
             .arg(int_arg("task_id", "Task id"))
-            .arg(crate::schema_cmd::yes_arg()),
+            .arg(crate::prompt::yes_arg()),
         cmd("progress", "Progress bars of one milestone, or of every milestone of the portfolio")
             .arg(portfolio_arg())
             .arg(milestone_arg(false)),
@@ -84,7 +109,7 @@ fn text(m: &ArgMatches, id: &str) -> Option<String> {
 }
 
 /// Runs a `milestone` command; `None` when `sub` is not one of them.
-pub async fn run(ctx: &Ctx, sub: &str, m: &ArgMatches) -> Option<Result<Outcome, Failure>> {
+async fn run(ctx: &Ctx, sub: &str, m: &ArgMatches) -> Option<Result<Outcome, Failure>> {
     let p = text(m, "portfolio_name").unwrap_or_default();
     let ms = text(m, "milestone_name");
     let task = m
@@ -222,7 +247,7 @@ async fn remove(
     name: &str,
     m: &ArgMatches,
 ) -> Result<Outcome, Failure> {
-    crate::schema_cmd::confirm_removal(
+    crate::prompt::confirm_removal(
         m,
         &format!("Remove milestone '{name}' from portfolio '{portfolio}'?"),
     )?;
@@ -307,7 +332,7 @@ async fn remove_task(
     task_id: i64,
     m: &ArgMatches,
 ) -> Result<Outcome, Failure> {
-    crate::schema_cmd::confirm_removal(
+    crate::prompt::confirm_removal(
         m,
         &format!("Remove task #{task_id} from milestone '{name}'?"),
     )?;

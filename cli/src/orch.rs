@@ -2,7 +2,7 @@
 //! the portfolios, the Kanboard client when one is configured, and orchestration errors as
 //! one-line failures with exit codes.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::{Exit, Failure};
 use kanboard::KanboardClient;
 use kanboard::config::{Field, PortfolioBackend};

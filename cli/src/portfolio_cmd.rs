@@ -2,8 +2,9 @@
 //! `create-portfolio` & co. in the same group): portfolios kept in the local store file or by
 //! the server's plugin, and the analyses computed from the server's tasks and links.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::{Exit, Failure};
+use crate::node::{Handler, Node};
 use crate::orch::{self, quote};
 use crate::output::Outcome;
 use crate::portfolio_view as view;
@@ -11,8 +12,8 @@ use crate::progress;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use kanboard::config::OutputFormat;
 use kanboard::orchestration::{
-    BackendKind, DependencyAnalyzer, DependencySnapshot, Error, PortfolioBackend, PortfolioManager,
-    TaskFilter, TaskStatus,
+    BackendKind, DependencySnapshot, Error, PortfolioBackend, PortfolioManager, TaskFilter,
+    TaskStatus,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -44,7 +45,39 @@ fn cross_arg() -> Arg {
 }
 
 /// The orchestration commands of the `portfolios` group.
-pub fn commands() -> Vec<Command> {
+/// Where portfolios and milestones live, for the groups' long help.
+pub const ORCHESTRATION: &str = "\
+kanboard-cli's portfolio and milestone commands (list, show, create, remove, add-project, tasks,
+dependencies, critical-path, migrate, ...) keep portfolios in the local store
+~/.config/kanboard/portfolios.json (the file kanboard-cli uses) or, with --portfolio-backend remote
+(KANBOARD_PORTFOLIO_BACKEND, `portfolio_backend` in the profile), in the server's Portfolio plugin.
+Tasks, links and progress always come from the server.";
+
+/// kanboard-cli's `portfolio` group: the orchestration commands over the configured backend.
+pub fn node() -> Node {
+    let group = Command::new("portfolio")
+        .about("Portfolios: kanboard-cli's commands, over the local store or the server plugin (see --portfolio-backend)")
+        .long_about(ORCHESTRATION)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommands(commands());
+    Node::leaf(
+        group,
+        Handler::Fn(|ctx, m| {
+            Box::pin(async move {
+                let (sub, sm) = m
+                    .subcommand()
+                    .ok_or_else(|| Failure::usage("a portfolio command is needed"))?;
+                match run(ctx, sub, sm).await {
+                    Some(done) => done.map(Some),
+                    None => Err(Failure::usage(format!("unknown command `portfolio {sub}`"))),
+                }
+            })
+        }),
+    )
+}
+
+fn commands() -> Vec<Command> {
     vec![
         cmd("list", "List the portfolios of the configured backend"),
         cmd("show", "A portfolio's summary and milestone progress").arg(name_arg()),
@@ -58,14 +91,14 @@ pub fn commands() -> Vec<Command> {
         ),
         cmd("remove", "Remove a portfolio (its projects and tasks stay)")
             .arg(name_arg())
-            .arg(crate::schema_cmd::yes_arg()),
+            .arg(crate::prompt::yes_arg()),
         cmd("add-project", "Add a project to a portfolio (checked on the server when one is configured)")
             .arg(name_arg())
             .arg(int_arg("project_id", "Project id")),
         cmd("remove-project", "Take a project out of a portfolio")
             .arg(name_arg())
             .arg(int_arg("project_id", "Project id"))
-            .arg(crate::schema_cmd::yes_arg()),
+            .arg(crate::prompt::yes_arg()),
         cmd("tasks", "Tasks of the portfolio's projects")
             .arg(name_arg())
             .arg(
@@ -141,7 +174,7 @@ fn id(m: &ArgMatches, arg: &str) -> i64 {
 }
 
 /// Runs a `portfolio` command; `None` when `sub` is not one of them.
-pub async fn run(ctx: &Ctx, sub: &str, m: &ArgMatches) -> Option<Result<Outcome, Failure>> {
+async fn run(ctx: &Ctx, sub: &str, m: &ArgMatches) -> Option<Result<Outcome, Failure>> {
     Some(match sub {
         "list" => list(ctx).await,
         "show" => show(ctx, &name(m)).await,
@@ -192,7 +225,7 @@ async fn create(ctx: &Ctx, name: &str, description: &str) -> Result<Outcome, Fai
 }
 
 async fn remove(ctx: &Ctx, name: &str, m: &ArgMatches) -> Result<Outcome, Failure> {
-    crate::schema_cmd::confirm_removal(m, &format!("Remove portfolio '{name}'?"))?;
+    crate::prompt::confirm_removal(m, &format!("Remove portfolio '{name}'?"))?;
     let (backend, _) = orch::backend(ctx)?;
     let removed = backend
         .remove_portfolio(name)
@@ -238,7 +271,7 @@ async fn remove_project(
     project_id: i64,
     m: &ArgMatches,
 ) -> Result<Outcome, Failure> {
-    crate::schema_cmd::confirm_removal(
+    crate::prompt::confirm_removal(
         m,
         &format!("Remove project #{project_id} from portfolio '{name}'?"),
     )?;
@@ -404,7 +437,8 @@ async fn snapshot(ctx: &Ctx, name: &str) -> Result<DependencySnapshot, Failure> 
         .map_err(|e| orch::fail(ctx, e))?;
     pb.inc(1);
     pb.set_message(format!("links of {} tasks", open.len()));
-    let snap = DependencyAnalyzer::new(manager.client().clone())
+    let snap = manager
+        .dependencies()
         .snapshot(&open)
         .await
         .map_err(|e| orch::fail(ctx, e))?;

@@ -2,6 +2,7 @@
 //! is read as a line from standard input, so scripts can pipe it in (`echo y | kanboard ...`).
 
 use crate::failure::{Exit, Failure};
+use clap::{Arg, ArgAction, ArgMatches};
 use std::io::{BufRead, IsTerminal, Write};
 
 fn read_line() -> Option<String> {
@@ -83,4 +84,26 @@ pub fn secret(label: &str) -> Result<String, Failure> {
     }
     rpassword::prompt_password(format!("{label}: "))
         .map_err(|e| Failure::new(Exit::Other, format!("cannot read the {label}: {e}")))
+}
+
+/// `--yes`: the flag that skips the question before a removal.
+pub fn yes_arg() -> Arg {
+    Arg::new("yes")
+        .long("yes")
+        .short('y')
+        .action(ArgAction::SetTrue)
+        .help("Do not ask for confirmation")
+}
+
+/// Asks before a removal unless `--yes` was given.
+pub fn confirm_removal(m: &ArgMatches, question: &str) -> Result<(), Failure> {
+    if m.get_flag("yes") {
+        return Ok(());
+    }
+    if confirm(&format!("{question} This cannot be undone."))? {
+        Ok(())
+    } else {
+        Err(Failure::other("cancelled: nothing was removed")
+            .hint("pass --yes to skip the question"))
+    }
 }

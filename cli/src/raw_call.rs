@@ -2,8 +2,9 @@
 //! typed and its result decoded as the generated commands do; any other name (a plugin, a newer
 //! server) is sent as given and printed raw.
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::failure::Failure;
+use crate::node::{Handler, Node};
 use crate::output::Outcome;
 use crate::params::{self, Kind, Shape};
 use crate::user_json::{self, UserJsonError};
@@ -11,7 +12,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use kanboard::descriptor::{MethodDescriptor, ParamDescriptor};
 use serde_json::{Map, Value};
 
-pub fn command() -> Command {
+fn command() -> Command {
     Command::new("call")
         .about("Call any JSON-RPC method by name")
         .long_about(
@@ -82,7 +83,15 @@ fn typed(p: &ParamDescriptor, text: &str) -> Result<Value, Failure> {
     }
 }
 
-pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
+/// `kanboard call METHOD`: any method by name.
+pub fn node() -> Node {
+    Node::leaf(
+        command(),
+        Handler::Fn(|ctx, m| Box::pin(async move { run(ctx, m).await.map(Some) })),
+    )
+}
+
+async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
     let name = m.get_one::<String>("method").expect("required");
     let desc = MethodDescriptor::find(name);
     let mut params = match m.get_one::<String>("params") {
@@ -138,16 +147,6 @@ pub async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
     let kb = ctx.client()?;
     match desc {
         Some(d) if !m.get_flag("raw") => {
-            if let Some(missing) = d
-                .params
-                .iter()
-                .find(|p| p.required && !params.contains_key(p.wire))
-            {
-                return Err(
-                    Failure::usage(format!("{} needs `{}`", d.rpc_name, missing.wire))
-                        .hint(format!("add --param {}=...", missing.wire)),
-                );
-            }
             let v = crate::invoke::call(ctx, &kb, d, params).await?;
             Ok(Outcome::Value(v, Some(d.returns.kind)))
         }

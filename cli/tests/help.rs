@@ -1,5 +1,6 @@
-//! Snapshots of help texts: the root, a generated group and method, kanboard-cli's forms, the
-//! portfolio and milestone groups with their orchestration commands, and `schema drift`.
+//! Snapshots of help texts: the root, kanboard-cli's groups and commands, the generated `api`
+//! groups and methods, the portfolio and milestone groups with their orchestration commands, and
+//! `schema drift`.
 
 mod common;
 
@@ -16,13 +17,18 @@ fn root() {
 }
 
 #[test]
-fn generated_group_with_kanboard_cli_commands() {
+fn kanboard_cli_task_group() {
     insta::assert_snapshot!(help(&["task", "--help"]));
 }
 
 #[test]
-fn generated_method() {
-    insta::assert_snapshot!(help(&["tasks", "create-task", "--help"]));
+fn api_group() {
+    insta::assert_snapshot!(help(&["api", "tasks", "--help"]));
+}
+
+#[test]
+fn api_method() {
+    insta::assert_snapshot!(help(&["api", "tasks", "create-task", "--help"]));
 }
 
 #[test]

@@ -171,7 +171,15 @@ async fn big_integers_typed_as_json_are_refused_not_sent_as_floats() {
             "--param",
             json_param.as_str(),
         ],
-        vec!["actions", "create-action", "1", "e", "a", action.as_str()],
+        vec![
+            "api",
+            "actions",
+            "create-action",
+            "1",
+            "e",
+            "a",
+            action.as_str(),
+        ],
     ] {
         let out = run(home.path(), &u, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -350,6 +358,7 @@ async fn an_upload_from_endless_standard_input_stops_at_the_limit() {
             &u,
             "--token",
             "t",
+            "api",
             "task-files",
             "create-task-file",
             "1",

@@ -80,6 +80,7 @@ fn config_project_task_round_trip() {
     let listed: Value = serde_json::from_str(&ok(&[
         "-o",
         "json",
+        "api",
         "tasks",
         "get-all-tasks",
         &project.to_string(),
@@ -113,6 +114,7 @@ fn config_project_task_round_trip() {
         "project-manager",
     ]);
     let role = ok(&[
+        "api",
         "project-permissions",
         "get-project-user-role",
         &project.to_string(),

@@ -125,6 +125,7 @@ async fn kanboard_cli_task_create_maps_its_options() {
             "t",
             "-o",
             "quiet",
+            "api",
             "tasks",
             "create-task",
             "T",
@@ -161,6 +162,7 @@ async fn typed_parameters_from_the_schema() {
         );
     };
     ok(&[
+        "api",
         "project-metadata",
         "save-project-metadata",
         "3",
@@ -170,13 +172,14 @@ async fn typed_parameters_from_the_schema() {
         "b=x=y",
     ]);
     ok(&[
+        "api",
         "milestones",
         "add-task-to-milestone",
         "5",
         "6",
         "--is-critical",
     ]);
-    ok(&["projects", "get-project-activities", "1", "2"]);
+    ok(&["api", "projects", "get-project-activities", "1", "2"]);
     let calls = received(&server).await;
     assert_eq!(
         calls[0]["params"],
@@ -190,7 +193,7 @@ async fn typed_parameters_from_the_schema() {
     // A value of the wrong type never reaches the server.
     let out = kanboard(home.path())
         .args(&base)
-        .args(["tasks", "get-task", "abc"])
+        .args(["api", "tasks", "get-task", "abc"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -228,7 +231,16 @@ async fn removals_ask_unless_yes() {
         "✓ Task #7 removed.\n"
     );
     let out = kanboard(home.path())
-        .args(["--url", &u, "--token", "t", "tasks", "remove-task", "7"])
+        .args([
+            "--url",
+            &u,
+            "--token",
+            "t",
+            "api",
+            "tasks",
+            "remove-task",
+            "7",
+        ])
         .write_stdin("y\n")
         .output()
         .unwrap();
@@ -262,7 +274,7 @@ async fn failures_have_distinct_exit_codes_and_one_line() {
     };
     case(&["task", "get", "9"], 5, "task_id=9");
     case(
-        &["portfolios", "get-all-portfolios"],
+        &["api", "portfolios", "get-all-portfolios"],
         7,
         "install the `portfolio` plugin",
     );
@@ -485,7 +497,7 @@ async fn downloaded_bytes_print_as_base64_text_in_json() {
     let home = dir();
     let out = kanboard(home.path())
         .args(["--url", &server.uri(), "--token", "t", "-o", "json"])
-        .args(["task-files", "download-task-file", "1"])
+        .args(["api", "task-files", "download-task-file", "1"])
         .output()
         .unwrap();
     assert!(

@@ -44,19 +44,6 @@ pub fn api(api: &Api) -> TokenStream {
         .resources
         .iter()
         .flat_map(|r| r.methods.iter().map(move |m| descriptor(r, m)));
-    let normalizers = api
-        .resources
-        .iter()
-        .flat_map(|r| r.methods.iter())
-        .map(|m| {
-            let rpc = &m.rpc;
-            if m.returns.kind == Kind::Value && m.returns.ty == Ty::Bytes {
-                // Bytes have one JSON form, base64 as the server sends them, not a list of numbers.
-                return quote!(#rpc => crate::convention::normalize_bytes(desc, result));
-            }
-            let out = output_type(&m.returns);
-            quote!(#rpc => crate::convention::normalize::<#out>(desc, result))
-        });
     let all = api
         .resources
         .iter()
@@ -112,18 +99,6 @@ pub fn api(api: &Api) -> TokenStream {
                 /// Every model with its keys, in schema order.
                 pub static MODELS: &[crate::descriptor::ModelDescriptor] = &[#(#model_rows),*];
 
-                /// Decodes a raw result the way the typed method does (its convention, its
-                /// model) and gives it back as normalized JSON: for tools (the command line,
-                /// recorded-response checks) that work on methods by name.
-                pub fn decode_normalized(
-                    desc: &MethodDescriptor,
-                    result: serde_json::Value,
-                ) -> crate::Result<serde_json::Value> {
-                    match desc.rpc_name {
-                        #(#normalizers,)*
-                        _ => Ok(result),
-                    }
-                }
             }
         }
 
@@ -852,6 +827,13 @@ fn descriptor(r: &Resource, m: &Method) -> TokenStream {
         quote!(Deviation { param: #param, kind: #kind, reason: #reason })
     });
     let doc = docs(&format!("`{rpc}` (`{resource}.{rust_name}`)."));
+    let decoder = if ret.kind == Kind::Value && ret.ty == Ty::Bytes {
+        // Bytes have one JSON form, base64 as the server sends them, not a list of numbers.
+        quote!(crate::dynamic::bytes_decoder)
+    } else {
+        let out = output_type(ret);
+        quote!(crate::dynamic::decoder::<#out>)
+    };
     quote! {
         #doc
         pub static #id: MethodDescriptor = MethodDescriptor {
@@ -872,6 +854,7 @@ fn descriptor(r: &Resource, m: &Method) -> TokenStream {
             read_only: #read_only,
             plugin: #plugin,
             deviations: &[#(#drift),*],
+            decoder: #decoder,
         };
     }
 }

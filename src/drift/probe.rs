@@ -17,7 +17,6 @@ use super::manifest::Manifest;
 use super::report::DriftReport;
 use super::spec::MethodSpec;
 use crate::KanboardClient;
-use crate::envelope;
 use crate::error::{AuthFailure, Error, Result};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -256,26 +255,19 @@ async fn send(
             continue;
         }
         let part = &calls[range.clone()];
-        let named: Vec<(&str, u64)> = part
+        let mut batch = client.batch();
+        let slots: Vec<_> = part
             .iter()
-            .zip(1u64..)
-            .map(|((i, _), id)| (targets[*i].spec.name.as_str(), id))
+            .map(|(i, p)| batch.add_unchecked(targets[*i].spec.name.as_str(), p.params()))
             .collect();
-        let body = Value::Array(
-            part.iter()
-                .zip(&named)
-                .map(|((_, p), (method, id))| envelope::request(method, *id, Some(p.params())))
-                .collect(),
-        );
         stats.requests += 1;
         stats.calls += part.len();
-        let (status, bytes) = client.post("drift probe", &body).await?;
-        match envelope::decode_batch(&named, status, &bytes) {
-            Ok(replies) => {
-                for (slot, reply) in answers[range].iter_mut().zip(replies) {
-                    let a = answer(reply);
+        match batch.send().await {
+            Ok(mut results) => {
+                for (answered, slot) in answers[range].iter_mut().zip(slots) {
+                    let a = answer(results.take(slot));
                     stats.unexpected += usize::from(matches!(a, Answer::Other(_)));
-                    *slot = Some(a);
+                    *answered = Some(a);
                 }
             }
             Err(Error::BatchRefused { source, .. })
@@ -305,10 +297,10 @@ async fn send(
 }
 
 /// Reads one reply as a probe answer. A result means the call was not rejected.
-fn answer(reply: Result<envelope::Reply>) -> Answer {
+fn answer(reply: Result<Value>) -> Answer {
     match reply {
-        Ok(r) => {
-            let mut text = r.result.to_string();
+        Ok(result) => {
+            let mut text = result.to_string();
             if text.len() > 80 {
                 text.truncate(text.floor_char_boundary(80));
                 text.push('…');

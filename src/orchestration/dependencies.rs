@@ -367,7 +367,7 @@ pub(crate) async fn fetch_snapshot(
     mut links: HashMap<i64, Vec<LinkedTask>>,
     mut names: HashMap<i64, String>,
 ) -> Result<DependencySnapshot> {
-    let mut plan = Plan::new();
+    let mut plan = Plan::new(kb, opts);
     let mut link_tickets = Vec::new();
     let mut asked = HashSet::new();
     for t in &tasks {
@@ -386,7 +386,7 @@ pub(crate) async fn fetch_snapshot(
         }
     }
     if plan.len() > 0 {
-        let mut out = plan.run(kb, opts).await?;
+        let mut out = plan.run().await?;
         for (id, ticket) in link_tickets {
             links.insert(id, out.take(ticket)?);
         }

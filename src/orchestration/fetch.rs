@@ -1,13 +1,10 @@
 //! Many calls in few HTTP requests: a plan of typed calls, sent as JSON-RPC batches of at most
 //! `chunk_size` calls, `concurrency` batches at a time.
 
-use crate::batch::{BatchOutput, BatchResults};
-use crate::descriptor::MethodDescriptor;
+use crate::batch::{Batch, BatchResults, FromReply, Slot};
 use crate::request::Request;
 use crate::{KanboardClient, Result};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
-use serde_json::Value;
-use std::marker::PhantomData;
 
 /// How calls are grouped into HTTP requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,76 +38,69 @@ impl BatchOptions {
 /// A call's place in a [`Plan`]; redeem it once with [`Outcomes::take`].
 #[must_use]
 pub(crate) struct Ticket<T> {
-    index: usize,
-    _out: PhantomData<fn() -> T>,
+    /// Which batch of the plan holds the call.
+    batch: usize,
+    slot: Slot<T>,
 }
 
-struct Planned {
-    desc: &'static MethodDescriptor,
-    /// The request's parameters, serialized when planned (the builder is gone by sending time).
-    params: Option<Value>,
-}
-
-/// Typed calls of any methods, to be sent together.
-#[derive(Default)]
+/// Typed calls of any methods, to be sent together. Each call is serialized into its batch as
+/// it is planned, by [`Batch::add`]: planning and sending are the typed client's own path.
 pub(crate) struct Plan {
-    calls: Vec<Planned>,
+    kb: KanboardClient,
+    opts: BatchOptions,
+    batches: Vec<Batch>,
+    len: usize,
 }
 
 impl Plan {
-    pub fn new() -> Self {
-        Plan::default()
+    pub fn new(kb: &KanboardClient, opts: BatchOptions) -> Self {
+        Plan {
+            kb: kb.clone(),
+            opts,
+            batches: Vec::new(),
+            len: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.calls.len()
+        self.len
     }
 
     pub fn push<R: Request>(&mut self, req: R) -> Result<Ticket<R::Output>> {
-        let desc = req.descriptor();
-        let params = match serde_json::to_value(&req) {
-            Ok(Value::Object(m)) if m.is_empty() => None,
-            Ok(v) => Some(v),
-            Err(e) => return Err(crate::client::input_error(desc.rpc_name, e)),
-        };
-        self.calls.push(Planned { desc, params });
-        Ok(Ticket {
-            index: self.calls.len() - 1,
-            _out: PhantomData,
-        })
+        let chunk = self.opts.chunk_size.max(1);
+        if self.batches.last().is_none_or(|b| b.len() >= chunk) {
+            self.batches.push(self.kb.batch());
+        }
+        let batch = self.batches.len() - 1;
+        let slot = self.batches[batch].add(req)?;
+        self.len += 1;
+        Ok(Ticket { batch, slot })
     }
 
-    /// Sends every call. The error is a failure of a whole request (connection, 401/403,
-    /// unreadable reply); each call's own error waits in its outcome.
-    pub async fn run(self, kb: &KanboardClient, opts: BatchOptions) -> Result<Outcomes> {
-        let chunk = opts.chunk_size.max(1);
-        let mut chunks: Vec<Vec<Planned>> = Vec::new();
-        let mut calls = self.calls.into_iter().peekable();
-        while calls.peek().is_some() {
-            chunks.push(calls.by_ref().take(chunk).collect());
-        }
-        let results: Vec<BatchResults> = stream::iter(chunks.into_iter().map(|calls| {
-            let mut batch = kb.batch();
-            for c in calls {
-                batch.add_prepared(c.desc, c.params.as_ref());
-            }
-            batch.send()
-        }))
-        .buffered(opts.concurrency.max(1))
-        .try_collect()
-        .await?;
-        Ok(Outcomes { chunk, results })
+    /// Sends every batch, `concurrency` at a time. The error is a failure of a whole request
+    /// (connection, 401/403, unreadable reply); each call's own error waits in its outcome.
+    pub async fn run(self) -> Result<Outcomes> {
+        let results: Vec<BatchResults> = stream::iter(self.batches.into_iter().map(Batch::send))
+            .buffered(self.opts.concurrency.max(1))
+            .try_collect()
+            .await?;
+        Ok(Outcomes { results })
     }
 }
 
 /// The replies of a sent [`Plan`].
 pub(crate) struct Outcomes {
-    chunk: usize,
     results: Vec<BatchResults>,
 }
 
 impl Outcomes {
-    pub fn take<T: BatchOutput>(&mut self, ticket: Ticket<T>) -> Result<T> {
-        self.results[ticket.index / self.chunk].take_index(ticket.index % self.chunk)
+    pub fn take<T: FromReply>(&mut self, ticket: Ticket<T>) -> Result<T> {
+        match self.results.get_mut(ticket.batch) {
+            Some(r) => r.take(ticket.slot),
+            None => Err(crate::Error::Input {
+                method: "batch".into(),
+                message: "a ticket of another plan".into(),
+            }),
+        }
     }
 }

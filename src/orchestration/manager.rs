@@ -3,7 +3,7 @@
 //! batched requests whatever the number of tasks.
 
 use super::backend::PortfolioBackend;
-use super::dependencies::{DependencySnapshot, fetch_snapshot};
+use super::dependencies::{DependencyAnalyzer, DependencySnapshot, fetch_snapshot};
 use super::error::Result;
 use super::fetch::{BatchOptions, Outcomes, Plan, Ticket};
 use super::models::{Milestone, MilestoneProgress, Portfolio};
@@ -140,15 +140,20 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         &self.kb
     }
 
+    /// A dependency analyzer on this manager's client, with its batch settings.
+    pub fn dependencies(&self) -> DependencyAnalyzer {
+        DependencyAnalyzer::new(self.kb.clone()).batch_options(self.opts)
+    }
+
     /// The portfolio's projects; projects deleted from Kanboard are skipped with a warning.
     pub async fn portfolio_projects(&self, portfolio: &str) -> Result<Vec<Project>> {
         let p = self.backend.get_portfolio(portfolio).await?;
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for &id in &p.project_ids {
             tickets.push((id, plan.push(self.kb.projects().get_project_by_id(id))?));
         }
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         let mut projects = Vec::new();
         for (id, t) in tickets {
             match out.take(t) {
@@ -173,9 +178,9 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
     }
 
     async fn tasks_of(&self, p: &Portfolio, filter: &TaskFilter) -> Result<Vec<Task>> {
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let tickets = self.plan_tasks(&mut plan, p, filter)?;
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         collect_tasks(&mut out, tickets, filter)
     }
 
@@ -234,9 +239,9 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
 
     /// The tasks and links of every milestone task, in one round.
     async fn milestone_facts(&self, milestones: &[Milestone]) -> Result<Facts> {
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let tickets = self.plan_facts(&mut plan, milestones)?;
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         collect_facts(&mut out, tickets)
     }
 
@@ -261,10 +266,10 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         let p = self.backend.get_portfolio(portfolio).await?;
         // Round 1: open tasks per project, and each milestone task with its links.
         let filter = TaskFilter::new();
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let task_tickets = self.plan_tasks(&mut plan, &p, &filter)?;
         let fact_tickets = self.plan_facts(&mut plan, &p.milestones)?;
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         let tasks = collect_tasks(&mut out, task_tickets, &filter)?;
         let facts = collect_facts(&mut out, fact_tickets)?;
         let now = jiff::Timestamp::now();
@@ -301,7 +306,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
 
         // Round 1: every project, with its portfolio key.
         let projects = self.kb.projects().get_all_projects().send().await?;
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for pr in &projects {
             tickets.push((
@@ -313,7 +318,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
                 )?,
             ));
         }
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         let mut project_key: HashMap<i64, String> = HashMap::new();
         for (id, t) in tickets {
             let v = out.take(t)?;
@@ -360,21 +365,21 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         }
 
         // Round 2: the tasks of the scope projects.
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for &pid in &scope {
             for s in [1, 0] {
                 tickets.push(plan.push(self.kb.tasks().get_all_tasks(pid).status_id(s))?);
             }
         }
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         let mut scope_tasks: HashSet<i64> = HashSet::new();
         for t in tickets {
             scope_tasks.extend(out.take(t)?.into_iter().map(|t| t.id));
         }
 
         // Round 3: metadata of scope tasks and milestone tasks, and existence of the latter.
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut meta_tickets = Vec::new();
         let mut exist_tickets = Vec::new();
         let all_tasks: std::collections::BTreeSet<i64> = scope_tasks
@@ -389,7 +394,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
                 exist_tickets.push((t, plan.push(self.kb.tasks().get_task(t))?));
             }
         }
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         let mut meta: HashMap<i64, indexmap::IndexMap<String, String>> = HashMap::new();
         for (t, ticket) in meta_tickets {
             meta.insert(t, out.take(ticket)?);
@@ -408,7 +413,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         report.missing_tasks.sort_unstable();
 
         // Round 4: the writes.
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut writes = Vec::new();
         let mut removals = Vec::new();
         for &pid in &p.project_ids {
@@ -474,7 +479,7 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
             }
         }
         report.keys_written += writes.len();
-        let mut out = plan.run(&self.kb, self.opts).await?;
+        let mut out = plan.run().await?;
         for t in writes {
             out.take(t)?;
         }

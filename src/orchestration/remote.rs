@@ -100,7 +100,7 @@ impl RemotePortfolioBackend {
 
     /// Full portfolios from their rows: two more rounds of batched requests in all.
     async fn build(&self, rows: Vec<PluginPortfolio>) -> Result<Vec<Portfolio>> {
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for p in &rows {
             tickets.push((
@@ -108,17 +108,14 @@ impl RemotePortfolioBackend {
                 plan.push(self.kb.milestones().get_portfolio_milestones(p.id))?,
             ));
         }
-        let mut out = plan
-            .run(&self.kb, self.opts)
-            .await
-            .map_err(|e| self.err(e))?;
+        let mut out = plan.run().await.map_err(|e| self.err(e))?;
         let mut parts = Vec::new();
         for (pt, mt) in tickets {
             let projects = out.take(pt).map_err(|e| self.err(e))?;
             let milestones = out.take(mt).map_err(|e| self.err(e))?;
             parts.push((projects, milestones));
         }
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut task_tickets = Vec::new();
         for (_, milestones) in &parts {
             let mut ts = Vec::new();
@@ -127,10 +124,7 @@ impl RemotePortfolioBackend {
             }
             task_tickets.push(ts);
         }
-        let mut out = plan
-            .run(&self.kb, self.opts)
-            .await
-            .map_err(|e| self.err(e))?;
+        let mut out = plan.run().await.map_err(|e| self.err(e))?;
         let mut result = Vec::new();
         for ((row, (projects, milestones)), tickets) in
             rows.into_iter().zip(parts).zip(task_tickets)
@@ -163,7 +157,7 @@ impl RemotePortfolioBackend {
     /// Adds projects in one batch; the plugin's answer carries no information, so the caller
     /// reads back.
     async fn add_projects(&self, portfolio_id: i64, ids: &[i64]) -> Result<()> {
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for &id in ids {
             tickets.push(
@@ -174,10 +168,7 @@ impl RemotePortfolioBackend {
                 )?,
             );
         }
-        let mut out = plan
-            .run(&self.kb, self.opts)
-            .await
-            .map_err(|e| self.err(e))?;
+        let mut out = plan.run().await.map_err(|e| self.err(e))?;
         for t in tickets {
             out.take(t).map_err(|e| self.err(e))?;
         }
@@ -323,7 +314,7 @@ impl PortfolioBackend for RemotePortfolioBackend {
                 .filter(|i| !current.contains(i))
                 .collect();
             self.add_projects(row.id, &add).await?;
-            let mut plan = Plan::new();
+            let mut plan = Plan::new(&self.kb, self.opts);
             let mut tickets = Vec::new();
             for id in current.iter().filter(|i| !wanted.contains(i)) {
                 tickets.push(
@@ -334,10 +325,7 @@ impl PortfolioBackend for RemotePortfolioBackend {
                     )?,
                 );
             }
-            let mut out = plan
-                .run(&self.kb, self.opts)
-                .await
-                .map_err(|e| self.err(e))?;
+            let mut out = plan.run().await.map_err(|e| self.err(e))?;
             for t in tickets {
                 match out.take(t) {
                     Ok(()) => {}
@@ -658,7 +646,7 @@ impl PortfolioBackend for RemotePortfolioBackend {
         self.add_projects(row.id, &p.project_ids).await?;
 
         // Milestones, then their ids by name (the plugin answers `true`, not ids).
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for m in &p.milestones {
             let mut req = self
@@ -679,10 +667,7 @@ impl PortfolioBackend for RemotePortfolioBackend {
             }
             tickets.push((m.name.clone(), plan.push(req)?));
         }
-        let mut out = plan
-            .run(&self.kb, self.opts)
-            .await
-            .map_err(|e| self.err(e))?;
+        let mut out = plan.run().await.map_err(|e| self.err(e))?;
         for (name, t) in tickets {
             if let Err(e) = out.take(t) {
                 if e.is_rejected() {
@@ -699,7 +684,7 @@ impl PortfolioBackend for RemotePortfolioBackend {
             .send()
             .await
             .map_err(|e| self.err(e))?;
-        let mut plan = Plan::new();
+        let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for m in &p.milestones {
             let Some(mr) = rows.iter().find(|r| r.name == m.name) else {
@@ -725,10 +710,7 @@ impl PortfolioBackend for RemotePortfolioBackend {
                 .map(drop)?;
             }
         }
-        let mut out = plan
-            .run(&self.kb, self.opts)
-            .await
-            .map_err(|e| self.err(e))?;
+        let mut out = plan.run().await.map_err(|e| self.err(e))?;
         for t in tickets {
             if let Err(e) = out.take(t) {
                 return Err(self.err(e));

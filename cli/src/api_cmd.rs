@@ -1,13 +1,17 @@
-//! The command tree generated at run time from the schema's descriptor table:
-//! `kanboard <resource> <method> ARGS`, one group per resource and one command per method, with
-//! required parameters as positionals and optional ones as `--flags`. A new schema entry
-//! appears here with no code.
+//! `kanboard api <resource> <method> ARGS`: one command per schema method, generated at run
+//! time from the descriptor table, with required parameters as positionals and optional ones as
+//! `--flags`. A new schema entry appears here with no code. With `-o json` a command prints
+//! the JSON form of the method's typed result, nothing added.
 
+use crate::ctx::Ctx;
 use crate::failure::Failure;
+use crate::node::{Handler, Node, Pending, Runs};
 use crate::output::Outcome;
 use crate::params::{self, Placement, Shape};
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use crate::prompt::{confirm_removal, yes_arg};
+use clap::{ArgMatches, Command};
 use kanboard::api::descriptors::{METHODS, RESOURCES};
+use kanboard::config::OutputFormat;
 use kanboard::descriptor::{MethodDescriptor, ReturnKind};
 use serde_json::Value;
 
@@ -23,27 +27,6 @@ pub fn method_name(d: &MethodDescriptor) -> String {
 /// Whether calling the method deletes something, so it asks first.
 pub fn is_removal(d: &MethodDescriptor) -> bool {
     d.rust_name.starts_with("remove")
-}
-
-pub fn yes_arg() -> Arg {
-    Arg::new("yes")
-        .long("yes")
-        .short('y')
-        .action(ArgAction::SetTrue)
-        .help("Do not ask for confirmation")
-}
-
-/// Asks before a removal unless `--yes` was given.
-pub fn confirm_removal(m: &ArgMatches, question: &str) -> Result<(), Failure> {
-    if m.get_flag("yes") {
-        return Ok(());
-    }
-    if crate::prompt::confirm(&format!("{question} This cannot be undone."))? {
-        Ok(())
-    } else {
-        Err(Failure::other("cancelled: nothing was removed")
-            .hint("pass --yes to skip the question"))
-    }
 }
 
 /// How each parameter of a method is placed: required ones positional (a list only when it is
@@ -110,27 +93,37 @@ pub fn method_command(d: &'static MethodDescriptor) -> Command {
     cmd
 }
 
-/// One group per resource, each with its methods, then kanboard-cli's commands for that group.
-pub fn resource_commands() -> Vec<Command> {
-    RESOURCES
-        .iter()
-        .map(|r| {
-            let mut about = first_sentence(r.summary);
-            if let Some(p) = r.plugin {
-                about.push_str(&format!(" (server plugin `{p}`)"));
-            }
-            let mut group = Command::new(kebab(r.name))
-                .about(about)
-                .long_about(r.summary)
-                .subcommand_required(r.name != "me")
-                .arg_required_else_help(r.name != "me");
-            for d in METHODS.iter().filter(|d| d.resource == r.name) {
-                group = group.subcommand(method_command(d));
-            }
-            crate::app::extend_group(r.name, group)
-        })
-        .collect()
+/// The `api` group: one group per resource, one command per method.
+pub fn node() -> Node {
+    let resources = RESOURCES.iter().map(|r| {
+        let mut about = first_sentence(r.summary);
+        if let Some(p) = r.plugin {
+            about.push_str(&format!(" (server plugin `{p}`)"));
+        }
+        let group = Command::new(kebab(r.name))
+            .about(about)
+            .long_about(r.summary);
+        Node::group(group).children(
+            METHODS
+                .iter()
+                .filter(|d| d.resource == r.name)
+                .map(|d| Node::leaf(method_command(d), Handler::Data(*d))),
+        )
+    });
+    Node::group(
+        Command::new("api")
+            .about("Every JSON-RPC method as `api <resource> <method>`, generated from the schema")
+            .long_about(API_ABOUT),
+    )
+    .children(resources)
 }
+
+const API_ABOUT: &str = "\
+Every JSON-RPC method of the schema, one command each: `kanboard api <resource> <method>`, named as
+the library names it (`kb.tasks().create_task(..)` is `kanboard api tasks create-task`). Required
+parameters are positionals in the method's order, optional ones are --flags. With -o json a
+command prints the JSON form of the method's typed result and nothing else: a new id as a
+number, a success as null.";
 
 /// Up to the first full stop: group lists stay one line each; `--help` of the group has more.
 fn first_sentence(s: &str) -> String {
@@ -140,20 +133,14 @@ fn first_sentence(s: &str) -> String {
     }
 }
 
-/// The method a `<resource> <method>` pair names.
-pub fn find(group: &str, sub: &str) -> Option<&'static MethodDescriptor> {
-    METHODS
-        .iter()
-        .copied()
-        .find(|d| kebab(d.resource) == group && method_name(d) == sub)
+impl Runs for MethodDescriptor {
+    fn run<'a>(&'static self, ctx: &'a Ctx, m: &'a ArgMatches) -> Pending<'a> {
+        Box::pin(async move { run(ctx, self, m).await.map(Some) })
+    }
 }
 
 /// Runs a generated command.
-pub async fn run(
-    ctx: &crate::app::Ctx,
-    d: &'static MethodDescriptor,
-    m: &ArgMatches,
-) -> Result<Outcome, Failure> {
+async fn run(ctx: &Ctx, d: &'static MethodDescriptor, m: &ArgMatches) -> Result<Outcome, Failure> {
     let ids: Vec<(&str, _)> = d.params.iter().map(|p| (p.name, p)).collect();
     let params = params::collect(m, ids)?;
     if is_removal(d) {
@@ -169,6 +156,9 @@ pub async fn run(
     let kb = ctx.client()?;
     let shown = crate::invoke::describe(&params);
     let value = crate::invoke::call(ctx, &kb, d, params).await?;
+    if ctx.format() == OutputFormat::Json {
+        return Ok(Outcome::Value(value, Some(d.returns.kind)));
+    }
     Ok(match d.returns.kind {
         ReturnKind::NewId => {
             let id = value.as_i64().unwrap_or_default();
@@ -187,12 +177,20 @@ mod tests {
 
     #[test]
     fn every_method_has_a_command() {
+        let api = node();
+        let leaves: Vec<_> = api
+            .walk()
+            .into_iter()
+            .filter(|(_, n)| n.is_leaf())
+            .collect();
+        assert_eq!(leaves.len(), METHODS.len());
         for d in METHODS {
-            assert_eq!(
-                find(&kebab(d.resource), &method_name(d)).unwrap().rpc_name,
-                d.rpc_name
-            );
             method_command(d).debug_assert();
+            assert!(
+                leaves
+                    .iter()
+                    .any(|(p, _)| p[1] == kebab(d.resource) && p[2] == method_name(d))
+            );
         }
     }
 }
