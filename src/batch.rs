@@ -163,10 +163,12 @@ impl Batch {
         self.calls.len() - 1
     }
 
+    /// How many calls were added, refused ones included (each has its slot).
     pub fn len(&self) -> usize {
         self.calls.len()
     }
 
+    /// Whether no call was added yet; sending an empty batch sends no request.
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty()
     }
@@ -254,10 +256,12 @@ impl BatchResults {
         T::from_reply(*desc, ident, reply?)
     }
 
+    /// How many calls the batch had, taken or not: the number of slots.
     pub fn len(&self) -> usize {
         self.replies.len()
     }
 
+    /// Whether the batch had no call at all.
     pub fn is_empty(&self) -> bool {
         self.replies.is_empty()
     }

@@ -24,16 +24,21 @@ pub enum Auth {
     /// A user login: username with password or personal access token. Needed for `me.*`;
     /// permissions are those of the user.
     User {
+        /// The login name.
         username: String,
+        /// The password, or a personal access token (it works in its place); never printed.
         password: SecretString,
     },
 }
 
 impl Auth {
+    /// The application API token (Kanboard's settings, API page): sent as HTTP Basic
+    /// `jsonrpc:<token>`.
     pub fn app_token(token: impl Into<String>) -> Self {
         Auth::AppToken(SecretString::from(token.into()))
     }
 
+    /// A user login: username and password, or username and personal access token.
     pub fn user(username: impl Into<String>, password: impl Into<String>) -> Self {
         Auth::User {
             username: username.into(),
@@ -48,6 +53,7 @@ impl Auth {
         }
     }
 
+    /// Whether this is a user login, which the user-only methods (`me.*`) need.
     pub fn is_user(&self) -> bool {
         matches!(self, Auth::User { .. })
     }
@@ -70,9 +76,15 @@ impl fmt::Debug for Auth {
 /// have been done.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 sends once. Default 3.
     pub max_retries: u32,
+    /// Cap of the first delay; each retry doubles it (full jitter draws the delay below the
+    /// cap). Default 100 ms.
     pub base_delay: Duration,
+    /// Largest delay between two attempts, whatever the doubling gives. Default 5 s.
     pub max_delay: Duration,
+    /// Also retry calls that change the server (and methods the schema does not know). Off by
+    /// default: a write whose reply was lost may have been done, and would be done twice.
     pub retry_writes: bool,
 }
 
@@ -224,6 +236,8 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates with `auth`, as [`app_token`](Self::app_token) or [`user`](Self::user)
+    /// would; the last of the three called wins.
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = Some(auth);
         self
@@ -242,6 +256,7 @@ impl ClientBuilder {
         self
     }
 
+    /// The `User-Agent` header sent with every request. Default `kanboard-rs/<version>`.
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
         self
@@ -283,6 +298,9 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the settings and makes the client; nothing is sent yet. Fails with
+    /// [`Error::Config`] for a URL that is not `http://` or `https://` (or carries credentials),
+    /// for missing credentials and for an unusable certificate or proxy.
     pub fn build(self) -> Result<KanboardClient> {
         let cfg = |field: &str, message: String| Error::Config {
             field: field.into(),
@@ -473,6 +491,8 @@ impl KanboardClient {
         Self::builder(url).app_token(token).build()
     }
 
+    /// A builder for a client of the endpoint `url` (`https://host/jsonrpc.php`), to set the
+    /// credentials and the transport options; [`ClientBuilder::build`] makes the client.
     pub fn builder(url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             url: url.into(),

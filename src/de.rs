@@ -16,6 +16,7 @@ use std::fmt;
 pub struct LooseError {
     /// Dotted path inside the result (`tasks[3].date_due`); empty for the result itself.
     pub path: String,
+    /// What did not fit, e.g. `expected an integer, got "abc"`.
     pub message: String,
 }
 
@@ -53,6 +54,8 @@ impl std::error::Error for LooseError {}
 
 /// Decoding from Kanboard's loose JSON.
 pub trait Loose: Sized {
+    /// Reads `v` the way Kanboard sends values: numbers as text, flags as `0`/`1`, `null` or
+    /// `false` for an empty value (see the module documentation for each type's rules).
     fn from_loose(v: Value) -> Result<Self, LooseError>;
 }
 
@@ -229,6 +232,7 @@ impl<T: Loose> Loose for Vec<T> {
 
 /// Keys of maps that Kanboard sends as JSON object keys (always text on the wire).
 pub trait LooseKey: Sized + std::hash::Hash + Eq {
+    /// Reads an object key, which is always text on the wire (an id key `"12"` as `12`).
     fn from_key(k: String) -> Result<Self, LooseError>;
 }
 

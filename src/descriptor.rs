@@ -13,7 +13,10 @@ pub struct MethodDescriptor {
     pub rust_name: &'static str,
     /// The first line of its documentation.
     pub summary: &'static str,
+    /// Its parameters in schema order: the required ones first as the builder's constructor
+    /// takes them, then the optional ones (setters).
     pub params: &'static [ParamDescriptor],
+    /// How its result is read: the return convention and what each sentinel result means.
     pub returns: ReturnDescriptor,
     /// Only callable with a user login (`getMe`, `getMyProjects`, ...).
     pub user_only: bool,
@@ -38,9 +41,13 @@ pub struct ParamDescriptor {
     pub wire: &'static str,
     /// The schema type (`int`, `string`, `list<string>`, `map<string,string>`, `date`, ...).
     pub ty: &'static str,
+    /// Whether the server needs it: a required parameter is an argument of the builder's
+    /// constructor, an optional one a setter, sent only when set.
     pub required: bool,
     /// The server-side default as JSON text, for documentation; the client never sends it.
     pub default: Option<&'static str>,
+    /// What the parameter means: format, allowed values, what `0` or empty does, what the
+    /// server does with a bad value (the schema's `doc`, never empty).
     pub doc: &'static str,
 }
 
@@ -48,6 +55,7 @@ pub struct ParamDescriptor {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ReturnDescriptor {
+    /// The convention, which gives the defaults for the four sentinel outcomes below.
     pub kind: ReturnKind,
     /// The schema type of the decoded value.
     pub ty: &'static str,
@@ -61,21 +69,43 @@ pub struct ReturnDescriptor {
     pub on_empty: Outcome,
 }
 
-/// The return convention of a method.
+/// The return convention of a method: what its result is, and what Kanboard's sentinel results
+/// (`false`, `null`, `0`, and an empty `[]`, `{}` or `""`) mean for it.
+///
+/// Each method's documentation names its convention and says only where it departs from the
+/// defaults below; its [`ReturnDescriptor`] holds the outcome of each sentinel either way.
+/// JSON-RPC and HTTP errors are mapped before any convention applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReturnKind {
-    /// A new integer id; `false`/`0`/`null` mean the creation failed.
+    /// A create method: the result is the new integer id. `false`, `null`, `0` or an empty
+    /// result mean the server refused to create (a validation failure, a duplicate, a missing
+    /// parent): [`Error::Rejected`](crate::Error::Rejected), with any text PHP printed before
+    /// the reply as its detail. No method may read them otherwise.
     NewId,
-    /// One object.
+    /// One object, decoded as the method's model. `false`, `null`, `0` and an empty result mean
+    /// there is no such object: [`Error::NotFound`](crate::Error::NotFound), naming the first
+    /// parameter as the identifier. A method may instead read any of them as
+    /// [`Error::Rejected`](crate::Error::Rejected), and an empty result as a value.
     Model,
-    /// A list, empty on `[]`/`false`/`null`.
+    /// A list. `false`, `null`, `0` and an empty result give an empty `Vec`: for most list methods
+    /// the server answers the same for "nothing there" and for a parent that does not exist. A
+    /// method may instead read `false` or `null` as [`Error::Rejected`](crate::Error::Rejected)
+    /// or [`Error::NotFound`](crate::Error::NotFound), and `0` as `Error::Rejected`.
     List,
-    /// A map (JSON object, often keyed by stringified ids).
+    /// A map (a JSON object, often keyed by ids written as text), in the server's order.
+    /// `false`, `null`, `0` and an empty result (`{}`, or `[]`, which PHP sends for an empty array)
+    /// give an empty map; overrides as for [`ReturnKind::List`].
     Map,
-    /// `true` for success.
+    /// An action whose result is `true` on success, giving `()`. `false`, `null`, `0` or an
+    /// empty result mean the server refused or failed (a validation failure, a missing object,
+    /// a database error): [`Error::Rejected`](crate::Error::Rejected). A method may instead read
+    /// `false` or `null` as [`Error::NotFound`](crate::Error::NotFound).
     Success,
-    /// A plain value.
+    /// A plain value (text, number, flag, bytes), decoded as the method's type. `null` gives
+    /// the type's empty value (`""`, `0`, `false`, no bytes); `false`, `0` and empty results
+    /// are decoded as values (`false` as a flag, `0` as a number). A method may map each of
+    /// them to any outcome.
     Value,
 }
 
@@ -100,7 +130,9 @@ pub enum Outcome {
 pub struct Deviation {
     /// The parameter's wire name; `None` when the difference is about the whole method.
     pub param: Option<&'static str>,
+    /// What differs (a parameter's name, whether it is required, ...).
     pub kind: DeviationKind,
+    /// Why the schema deliberately differs from the server, as the schema's `drift:` says.
     pub reason: &'static str,
 }
 
@@ -254,7 +286,9 @@ pub struct FieldDescriptor {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct IgnoredKey {
+    /// The key as the server sends it (`password`).
     pub key: &'static str,
+    /// Why the model does not keep it (the schema's `ignored:` text).
     pub reason: &'static str,
 }
 

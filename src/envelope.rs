@@ -11,6 +11,7 @@ use std::sync::Arc;
 /// A successful reply: the result, and any text PHP printed before the JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
+    /// The JSON-RPC `result`, as sent (before any return convention applies).
     pub result: Value,
     /// Text the server leaked before the JSON body (a Kanboard bug on some validation failures);
     /// shared, not copied, by the calls of a batch.

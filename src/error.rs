@@ -78,12 +78,19 @@ impl fmt::Display for AuthFailure {
 pub enum Error {
     /// The client or its configuration is incomplete or invalid.
     #[error("configuration error in `{field}`: {message}")]
-    Config { field: String, message: String },
+    Config {
+        /// The setting at fault (`url`, `token`, `timeout`, `config_file`, ...).
+        field: String,
+        /// What is wrong with it and, where it helps, how to set it.
+        message: String,
+    },
 
     /// No HTTP exchange completed: refused connection, DNS, TLS, timeout, cut-off body.
     #[error("cannot reach Kanboard at {url}: {}", connection_cause(.source))]
     Connection {
+        /// The endpoint, credentials masked.
         url: String,
+        /// The transport error; its innermost cause is shown in the message.
         #[source]
         source: reqwest::Error,
     },
@@ -91,33 +98,49 @@ pub enum Error {
     /// The server refused the credentials or the permission.
     #[error("{method}: {failure}")]
     Auth {
+        /// The JSON-RPC method called (`batch` for a failure of the batch itself).
         method: String,
+        /// The HTTP status (401 or 403); `None` when the client refused before sending.
         status: Option<u16>,
+        /// Which refusal it is.
         failure: AuthFailure,
     },
 
     /// A JSON-RPC error object other than invalid parameters (e.g. -32601 method not found).
     #[error("{method}: JSON-RPC error {code}: {message}{}", data_suffix(.data))]
     Api {
+        /// The JSON-RPC method called (`batch` for a failure of the batch itself).
         method: String,
+        /// The JSON-RPC error code: -32601 for an unknown method, -32700 or -32600 for a
+        /// malformed request; Kanboard sends 0 for a PHP exception (an SQL error, a missing LDAP
+        /// server).
         code: i64,
+        /// The error's message, e.g. `Method not found` or the exception's text.
         message: String,
+        /// The error's `data` member, when the server sent one.
         data: Option<Box<serde_json::Value>>,
     },
 
     /// JSON-RPC -32602: wrong parameters, with the server's detail such as "Missing argument: user_id".
     #[error("{method}: invalid parameters: {}", .detail.as_deref().unwrap_or(.message))]
     Validation {
+        /// The JSON-RPC method called (`batch` for a failure of the batch itself).
         method: String,
+        /// The error's message, usually `Invalid params`.
         message: String,
+        /// The server's `data`, which names the problem: `Missing argument: user_id`, `Wrong
+        /// number of arguments`.
         detail: Option<String>,
     },
 
     /// The method found nothing for the identifier (the server answered null, or false for some).
     #[error("{resource}: {method} found nothing for {identifier}")]
     NotFound {
+        /// The resource the method belongs to (`tasks`).
         resource: String,
+        /// The call's first parameter as `name=value` (`task_id=42`), the usual identifier.
         identifier: String,
+        /// The JSON-RPC method called.
         method: String,
     },
 
@@ -126,8 +149,11 @@ pub enum Error {
     /// its JSON (shared by every call of a batch, not copied per call).
     #[error("{method}: the server refused the operation (it answered {returned}){}", detail_suffix(.detail))]
     Rejected {
+        /// The JSON-RPC method called.
         method: String,
+        /// The result as sent: `false`, `0`, `null`, `""`, `[]` or `{}`.
         returned: String,
+        /// Text PHP printed before the JSON reply (warnings, a validation dump), if any.
         detail: Option<std::sync::Arc<str>>,
     },
 
@@ -137,7 +163,9 @@ pub enum Error {
     /// only same-origin 307/308 redirects are followed, and this is what any other one gives.
     #[error("{method}: the server redirects (HTTP {status}) to {}: fix the URL{}", location.as_deref().unwrap_or("(no Location header)"), redirect_hint(*.status))]
     Redirect {
+        /// The JSON-RPC method called (`batch` for a failure of the batch itself).
         method: String,
+        /// The HTTP status (301, 302, 303, 307 or 308).
         status: u16,
         /// The `Location` header, credentials in it masked.
         location: Option<String>,
@@ -146,8 +174,11 @@ pub enum Error {
     /// A reply or an upload is larger than the client's limit; nothing more of it was read.
     #[error("{method}: {what} is larger than the limit of {limit} bytes{}; {}", size_suffix(*.size), what.how_to_raise())]
     TooLarge {
+        /// The JSON-RPC method called (`batch` for a failure of the batch itself).
         method: String,
+        /// Which limit: the reply's or an upload's.
         what: SizeLimit,
+        /// The limit in bytes, as set on the client builder.
         limit: u64,
         /// The size, when it was known (a `Content-Length`, a file's length).
         size: Option<u64>,
@@ -156,24 +187,33 @@ pub enum Error {
     /// HTTP 5xx: usually a PHP fatal error (Kanboard sends an empty HTML body).
     #[error("{method}: server error HTTP {status}: {body}")]
     Server {
+        /// The JSON-RPC method called (`batch` for a failure of the batch itself).
         method: String,
+        /// The HTTP status, 500 to 599.
         status: u16,
+        /// The body as sent, often empty.
         body: crate::error::Body,
     },
 
     /// The reply is not a usable JSON-RPC response.
     #[error("{method}: malformed response ({reason}): {body}")]
     Response {
+        /// The JSON-RPC method called (`batch` for a failure of the batch itself).
         method: String,
+        /// What is wrong: not JSON, no `result` or `error`, a reply id that matches no call, ...
         reason: String,
+        /// The body as sent.
         body: crate::error::Body,
     },
 
     /// The reply is well formed but its result does not have the declared shape.
     #[error("{method}: cannot decode the result at `{path}`: {message}")]
     Decode {
+        /// The JSON-RPC method called.
         method: String,
+        /// Where in the reply, e.g. `result[3].date_due`.
         path: String,
+        /// What did not fit, e.g. a key the model requires that the reply lacks.
         message: String,
     },
 
@@ -181,14 +221,21 @@ pub enum Error {
     /// refused one may already have run on the server.
     #[error("batch of {calls} calls refused as a whole: {source}")]
     BatchRefused {
+        /// How many calls the batch sent.
         calls: usize,
+        /// The refusal, an [`Error::Auth`].
         #[source]
         source: Box<Error>,
     },
 
     /// A parameter could not be prepared (for example a file to upload could not be read).
     #[error("{method}: cannot prepare parameter: {message}")]
-    Input { method: String, message: String },
+    Input {
+        /// The JSON-RPC method whose parameter it is (`batch` for a misused batch slot).
+        method: String,
+        /// What could not be prepared, e.g. a file that cannot be read, and why.
+        message: String,
+    },
 }
 
 /// What went wrong on the connection, in words: the kind of failure and its innermost cause
@@ -334,6 +381,8 @@ impl Error {
 
 /// Turns a `NotFound` into `Ok(None)`, for callers that treat absence as a normal answer.
 pub trait OptionalExt<T> {
+    /// `Ok(v)` becomes `Ok(Some(v))`, an [`Error::NotFound`] becomes `Ok(None)`, any other
+    /// error stays an error.
     fn optional(self) -> Result<Option<T>>;
 }
 

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 pub struct Secret(SecretString);
 
 impl Secret {
+    /// Wraps a password or token; from then on `Debug` shows `Secret([REDACTED])`.
     pub fn new(s: impl Into<String>) -> Self {
         Secret(SecretString::from(s.into()))
     }
@@ -52,6 +53,7 @@ impl serde::Serialize for Secret {
 pub struct DateInput(String);
 
 impl DateInput {
+    /// The text sent to the server, e.g. `2026-12-31` or `2026-12-31 17:00`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -90,11 +92,15 @@ impl From<jiff::civil::DateTime> for DateInput {
 /// `/dev/stdin`) is read before sending, never past that limit.
 #[derive(Clone)]
 pub enum FileContent {
+    /// Content in memory, encoded when the request is serialized.
     Bytes(Vec<u8>),
+    /// A file to read when the request is sent; an unreadable file fails the call with
+    /// [`Error::Input`](crate::Error::Input), before anything is sent.
     Path(PathBuf),
 }
 
 impl FileContent {
+    /// The file at `p`, read (streamed when it is a regular file) when the request is sent.
     pub fn path(p: impl Into<PathBuf>) -> Self {
         FileContent::Path(p.into())
     }

@@ -12,10 +12,11 @@ pub trait Request: serde::Serialize + Send {
     /// What the result decodes into.
     type Output: FromReply + Send;
 
-    /// The method called.
+    /// The method's static description: its JSON-RPC name, whether it is read-only or
+    /// user-only, and the return convention its result is read under.
     fn descriptor(&self) -> &'static MethodDescriptor;
 
-    /// The client that sends it.
+    /// The client the request was made from, which sends it.
     fn client(&self) -> &KanboardClient;
 
     /// Refuses a call that cannot be sent as it stands (a missing required parameter).

@@ -30,10 +30,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FileKind {
+    /// A directory.
     Directory,
+    /// A named pipe: reading it could block until another process writes.
     Fifo,
+    /// A Unix domain socket.
     Socket,
+    /// A character device such as `/dev/null` or a terminal.
     CharDevice,
+    /// A block device such as a disk.
     BlockDevice,
     /// Anything else that is not a regular file.
     Other,
@@ -60,7 +65,9 @@ pub enum FileError {
     /// Something other than a regular file is in the file's place; it was left alone.
     #[error("{} is a {kind}, not a regular file: refusing to {action} it", .path.display())]
     NotRegular {
+        /// The path, or a symbolic link's target.
         path: PathBuf,
+        /// What is there instead.
         kind: FileKind,
         /// `read` or `replace`.
         action: &'static str,
@@ -71,20 +78,33 @@ pub enum FileError {
         "{} is read-only (mode {mode:04o}): refusing to replace it; make it writable \
          (chmod u+w) to allow this", .path.display()
     )]
-    ReadOnly { path: PathBuf, mode: u32 },
+    ReadOnly {
+        /// The file, or a symbolic link's target.
+        path: PathBuf,
+        /// Its permission bits, e.g. `0o444`.
+        mode: u32,
+    },
 
     /// The path is a symbolic link to nothing; no file was created at the target.
     #[error(
         "{} is a symbolic link to {}, which does not exist: create the target or remove the link",
         .path.display(), .target.display()
     )]
-    DanglingLink { path: PathBuf, target: PathBuf },
+    DanglingLink {
+        /// The link.
+        path: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
 
     /// The system refused an operation.
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {
+        /// The file, or a symbolic link's target.
         path: PathBuf,
+        /// What was being done: `read`, `write`, `rename over`, ...
         action: &'static str,
+        /// The system error.
         #[source]
         source: std::io::Error,
     },

@@ -59,13 +59,13 @@ fn an_edited_schema_copy_shows_exactly_its_three_edits() {
 fn declarations_in_a_schema_copy() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/kanboard.yaml");
     let yaml = std::fs::read_to_string(path).unwrap();
-    let from = "        rpc: getColumn\n        doc: One column by id.\n        params:\n          column_id: ColumnId\n";
+    let from = "        rpc: getColumn\n        doc: One column by id.\n        params:\n          column_id: {type: ColumnId, doc: \"Id of the column, in any project.\"}\n";
     assert_eq!(yaml.matches(from).count(), 1);
     let to = format!(
         "{}        drift:\n          - {{param: column_id, kind: required, reason: \"Checked by the client.\"}}\n          - {{kind: user_only, reason: \"Not really.\"}}\n",
         from.replace(
-            "column_id: ColumnId",
-            "column_id: {type: ColumnId, required: false}"
+            "column_id: {type: ColumnId,",
+            "column_id: {type: ColumnId, required: false,"
         )
     );
     let schema = schema_from_yaml(&yaml.replacen(from, &to, 1));

@@ -20,7 +20,10 @@ fn docs(text: &str) -> TokenStream {
 pub fn api(api: &Api) -> TokenStream {
     let ids = api.ids.iter().map(|(name, doc)| id_def(name, doc));
     let enums = api.enums.iter().map(enum_def);
-    let models = api.models.iter().map(model_def);
+    let models = api
+        .models
+        .iter()
+        .map(|m| model_def(m, &senders(api, &m.name)));
     let resources = api.resources.iter().map(resource_mod);
     let accessors = api.resources.iter().map(|r| {
         let m = naming::field(&r.name);
@@ -63,7 +66,7 @@ pub fn api(api: &Api) -> TokenStream {
     });
     let enum_rows = api.enums.iter().map(|e| {
         let name = &e.name;
-        let summary = first_sentence(e.doc.as_deref().unwrap_or(""));
+        let summary = first_sentence(&e.doc);
         let values = e.values.iter().map(|(w, _)| w.as_str());
         quote!(crate::descriptor::EnumDescriptor { name: #name, summary: #summary, values: &[#(#values),*] })
     });
@@ -168,10 +171,12 @@ fn id_def(name: &str, doc: &str) -> TokenStream {
 
 fn enum_def(e: &Enum) -> TokenStream {
     let name = naming::ty(&e.name);
-    let doc = docs(e.doc.as_deref().unwrap_or(""));
+    let doc = docs(&e.doc);
     let variants: Vec<_> = e.values.iter().map(|(_, v)| naming::ty(v)).collect();
     let wires: Vec<_> = e.values.iter().map(|(w, _)| w.as_str()).collect();
-    let vdocs = wires.iter().map(|w| docs(&format!("`{w}`")));
+    let vdocs = wires
+        .iter()
+        .map(|w| docs(&format!("Sent and received as `{w}`.")));
     quote! {
         #doc
         ///
@@ -272,9 +277,49 @@ fn field_type(ty: &Ty) -> TokenStream {
     }
 }
 
-fn model_def(m: &Model) -> TokenStream {
+/// Markdown links to the methods whose result holds model `name` (directly or inside another
+/// model), for its doc: `getTask`, `getAllTasks`, ...
+fn senders(api: &Api, name: &str) -> Vec<String> {
+    fn holds(api: &Api, ty: &Ty, name: &str, seen: &mut Vec<String>) -> bool {
+        match ty {
+            Ty::Model(n) if n == name => true,
+            Ty::Model(n) => {
+                if seen.contains(n) {
+                    return false;
+                }
+                seen.push(n.clone());
+                api.models
+                    .iter()
+                    .filter(|m| m.name == *n)
+                    .flat_map(|m| &m.fields)
+                    .any(|f| holds(api, &f.ty, name, seen))
+            }
+            Ty::List(t) | Ty::Map(_, t) | Ty::Optional(t) => holds(api, t, name, seen),
+            _ => false,
+        }
+    }
+    api.resources
+        .iter()
+        .flat_map(|r| r.methods.iter().map(move |m| (r, m)))
+        .filter(|(_, m)| holds(api, &m.returns.ty, name, &mut Vec::new()))
+        .map(|(r, m)| {
+            format!(
+                "[`{}`](crate::api::{}::{}::{})",
+                m.rpc,
+                naming::field(&r.name),
+                naming::resource(&r.name),
+                naming::field(&m.name)
+            )
+        })
+        .collect()
+}
+
+fn model_def(m: &Model, senders: &[String]) -> TokenStream {
     let name = naming::ty(&m.name);
-    let mut model_doc = m.doc.clone().unwrap_or_default();
+    let mut model_doc = m.doc.clone();
+    if !senders.is_empty() {
+        model_doc.push_str(&format!("\n\nIn the results of {}.", senders.join(", ")));
+    }
     if !m.ignored.is_empty() {
         let kept_out = m
             .ignored
@@ -293,10 +338,7 @@ fn model_def(m: &Model) -> TokenStream {
             Ty::Timestamp | Ty::Optional(_) if is_timestamp(&f.ty) => "crate::de::timestamp",
             _ => "crate::de::loose",
         };
-        let mut text = f.doc.clone().unwrap_or_default();
-        if text.is_empty() {
-            text = format!("`{}` (`{}`)", f.wire, f.ty.spelling());
-        }
+        let mut text = f.doc.clone();
         // A key every reply has is required: absent, the reply does not decode. A key sent only
         // sometimes is an `Option`, `None` when absent (never a made-up default).
         let (ty, attrs) = match &f.when {
@@ -475,10 +517,25 @@ fn example_arg(ty: &Ty) -> String {
 
 fn outcome_text(o: Outcome) -> &'static str {
     match o {
-        Outcome::Value => "decoded as a value",
-        Outcome::Empty => "the empty value",
-        Outcome::NotFound => "`Error::NotFound`",
-        Outcome::Rejected => "`Error::Rejected`",
+        Outcome::Value => "is decoded as a value",
+        Outcome::Empty => "gives the empty value",
+        Outcome::NotFound => "is [`Error::NotFound`](crate::Error::NotFound)",
+        Outcome::Rejected => "is [`Error::Rejected`](crate::Error::Rejected)",
+    }
+}
+
+/// A result type for a doc, models and enums linked: "a list of [`Task`](...)".
+fn type_doc(ty: &Ty) -> String {
+    match ty {
+        Ty::Model(n) | Ty::Enum(n) => format!("[`{n}`](crate::models::{n})"),
+        Ty::List(t) => format!("a list of {}", type_doc(t)),
+        Ty::Map(k, v) => format!(
+            "a map from {} keys to {}",
+            if *k == MapKey::Int { "integer" } else { "text" },
+            type_doc(v)
+        ),
+        Ty::Optional(t) => format!("{}, or `None`", type_doc(t)),
+        other => format!("`{}`", field_type(other)).replace(' ', ""),
     }
 }
 
@@ -493,17 +550,63 @@ fn method_doc(r: &Resource, m: &Method) -> String {
             " Served by the `{p}` server plugin, not by Kanboard itself."
         ));
     }
+    let builder = naming::builder(&m.name);
+    let module = naming::field(&r.name);
+    let required: Vec<&Param> = m.params.iter().filter(|p| p.required).collect();
+    if !required.is_empty() {
+        s.push_str("\n\n# Arguments\n");
+        for p in &required {
+            s.push_str(&format!(
+                "\n- `{}`: {}",
+                naming::field(&p.name),
+                param_doc(p)
+            ));
+        }
+    }
+    let optional: Vec<String> = m
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| {
+            let id = naming::field(&p.name);
+            format!("[`{id}`](crate::api::{module}::{builder}::{id})")
+        })
+        .collect();
+    if !optional.is_empty() {
+        s.push_str(&format!(
+            "\n\nOptional parameters, set on the builder and sent only when set: {}.",
+            optional.join(", ")
+        ));
+    }
     let ret = &m.returns;
-    let what = match ret.kind {
-        Kind::NewId => "the new id".to_owned(),
-        Kind::Success => "`()` when the server answers `true`".to_owned(),
-        _ => format!("`{}`", ret.ty.spelling()),
+    let (what, kind) = match ret.kind {
+        Kind::NewId => ("the new id (`i64`)".to_owned(), "NewId"),
+        Kind::Success => ("`()` once the server answers `true`".to_owned(), "Success"),
+        Kind::Model => (type_doc(&ret.ty), "Model"),
+        Kind::List => (type_doc(&ret.ty), "List"),
+        Kind::Map => (type_doc(&ret.ty), "Map"),
+        Kind::Value => (type_doc(&ret.ty), "Value"),
     };
+    let mut chars = what.chars();
+    let what: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
     s.push_str(&format!(
-        "\n\nReturns {what}. A `false` result gives {}, `null` gives {}.",
-        outcome_text(ret.on_false),
-        outcome_text(ret.on_null)
+        "\n\n# Returns\n\n{what}, read under the [`{kind}`](crate::descriptor::ReturnKind::{kind}) \
+         convention (what `false`, `null`, `0` and empty results mean)."
     ));
+    // Only what differs from the convention is said here; the convention's doc says the rest.
+    let given = [ret.on_false, ret.on_null, ret.on_zero, ret.on_empty];
+    let names = ["`false`", "`null`", "`0`", "an empty result"];
+    for ((o, d), name) in given.iter().zip(ret.kind.default_outcomes()).zip(names) {
+        if *o != d {
+            s.push_str(&format!(
+                " Unlike the convention's default, {name} here {}.",
+                outcome_text(*o)
+            ));
+        }
+    }
     if let Some(d) = &ret.doc {
         s.push(' ');
         s.push_str(d.trim());
@@ -609,12 +712,9 @@ fn constructor(r: &Resource, m: &Method) -> TokenStream {
 }
 
 fn param_doc(p: &Param) -> String {
-    let mut s = p
-        .doc
-        .clone()
-        .unwrap_or_else(|| format!("The `{}` parameter.", p.name));
+    let mut s = p.doc.clone();
     if p.wire != p.name {
-        s.push_str(&format!(" (sent as `{}`)", p.wire));
+        s.push_str(&format!(" Sent as `{}`.", p.wire));
     }
     if let Some(d) = &p.default {
         s.push_str(&format!(" Server default: `{}`.", default_json(d)));
@@ -651,10 +751,19 @@ fn builder(m: &Method) -> TokenStream {
             }
         }
     });
-    let bdoc = docs(&format!(
-        "Request builder for `{rpc}`: set optional parameters, then `.send().await`."
-    ));
-    let send_doc = docs(&format!("Sends `{rpc}` and decodes its result."));
+    let bdoc = docs(&if m.params.iter().any(|p| !p.required) {
+        format!("Request builder for `{rpc}`: set optional parameters, then `.send().await`.")
+    } else {
+        format!("Request for `{rpc}`, ready to `.send().await` (it has no optional parameters).")
+    });
+    let retries = if m.read_only {
+        "Read-only, so retried on connection errors and HTTP 5xx when the client has a \
+         [`RetryPolicy`](crate::RetryPolicy)."
+    } else {
+        "It changes the server, so it is retried only under \
+         [`RetryPolicy::retry_writes`](crate::RetryPolicy::retry_writes)."
+    };
+    let send_doc = docs(&format!("Sends `{rpc}` and decodes its result. {retries}"));
     quote! {
         #bdoc
         #[derive(Debug, Clone, serde::Serialize)]
@@ -734,7 +843,7 @@ fn descriptor(r: &Resource, m: &Method) -> TokenStream {
             }
             None => quote!(None),
         };
-        let doc = p.doc.clone().unwrap_or_default();
+        let doc = &p.doc;
         quote! {
             ParamDescriptor { name: #name, wire: #wire, ty: #ty, required: #required, default: #default, doc: #doc }
         }

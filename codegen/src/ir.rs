@@ -74,7 +74,7 @@ pub struct Api {
 #[derive(Debug)]
 pub struct Enum {
     pub name: String,
-    pub doc: Option<String>,
+    pub doc: String,
     /// (wire value, variant name)
     pub values: Vec<(String, String)>,
 }
@@ -82,7 +82,7 @@ pub struct Enum {
 #[derive(Debug)]
 pub struct Model {
     pub name: String,
-    pub doc: Option<String>,
+    pub doc: String,
     pub fields: Vec<Field>,
     /// Keys the server sends that are not kept, with the reason (wire name, reason).
     pub ignored: Vec<(String, String)>,
@@ -93,7 +93,7 @@ pub struct Field {
     pub wire: String,
     pub name: String,
     pub ty: Ty,
-    pub doc: Option<String>,
+    pub doc: String,
     /// When the key is sent, for a key the server leaves out in some states; `None`: always.
     pub when: Option<String>,
 }
@@ -180,7 +180,7 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub default: Option<DefaultValue>,
-    pub doc: Option<String>,
+    pub doc: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -338,6 +338,84 @@ fn outcome(
     Ok(o)
 }
 
+/// Words a doc may use without saying anything about the item it documents.
+const FILLER: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "its",
+    "this",
+    "parameter",
+    "field",
+    "value",
+];
+
+/// The lowercase words of `text`, a trailing plural `s` dropped, split at anything that is not a
+/// letter or digit and, for CamelCase names, at each capital.
+fn words(text: &str) -> BTreeSet<String> {
+    let mut spaced = String::new();
+    let mut prev_lower = false;
+    for c in text.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            spaced.push(' ');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        spaced.push(if c.is_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            ' '
+        });
+    }
+    spaced
+        .split_whitespace()
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if stem.len() > 1 => stem.to_owned(),
+            _ => w.to_owned(),
+        })
+        .collect()
+}
+
+/// Checks the `doc` of an item the generated code makes public: it must be there and say more
+/// than the item's name and type (`Id of the task.` for `task_id` says nothing new).
+/// `what` names the item in the message; `hint` says what such a doc usually has to tell.
+fn require_doc(
+    doc: Option<&str>,
+    place: Location,
+    what: &str,
+    name: &str,
+    ty: Option<&Ty>,
+    hint: &str,
+) -> Result<String, Diagnostic> {
+    let doc = doc.map(str::trim).unwrap_or("");
+    if doc.is_empty() {
+        return Err(diag(
+            place,
+            format!("{what} has no `doc`: say what the name does not ({hint})"),
+        ));
+    }
+    let mut known = words(name);
+    if let Some(ty) = ty {
+        known.extend(words(&ty.spelling()));
+    }
+    let says_more = words(doc)
+        .iter()
+        .any(|w| !known.contains(w) && !FILLER.contains(&w.as_str()));
+    if !says_more {
+        return Err(diag(
+            place,
+            format!(
+                "the `doc` of {what} only repeats its name or type (\"{doc}\"): say what the name does not ({hint})"
+            ),
+        ));
+    }
+    Ok(doc.to_owned())
+}
+
+const PARAM_HINT: &str =
+    "units or format, allowed values, what 0 or empty means, what the server does with a bad value";
+const FIELD_HINT: &str = "units or format, allowed values, what 0, null or empty means";
+
 /// Read-only unless the name says it changes something; used for opt-in retries.
 fn default_read_only(rpc: &str) -> bool {
     ["get", "is", "check", "search"].iter().any(|p| {
@@ -407,9 +485,17 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             }
             values.push((wire.clone(), variant.value.clone()));
         }
+        let doc = require_doc(
+            def.value.doc.as_deref(),
+            at(def),
+            &format!("enum `{name}`"),
+            name,
+            None,
+            "where its values come from, what the server does with one it does not know",
+        )?;
         enums.push(Enum {
             name: name.clone(),
-            doc: def.value.doc.clone(),
+            doc,
             values,
         });
     }
@@ -467,11 +553,19 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                     "`when:` must say when the server sends the key".to_owned(),
                 ));
             }
+            let doc = require_doc(
+                f.value.doc.as_deref(),
+                at(f),
+                &format!("field `{fname}` of `{name}`"),
+                fname,
+                Some(&ty),
+                FIELD_HINT,
+            )?;
             fields.push(Field {
                 wire,
                 name: fname.clone(),
                 ty,
-                doc: f.value.doc.clone(),
+                doc,
                 when: f.value.when.clone(),
             });
         }
@@ -487,9 +581,17 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             }
             ignored.push((key.clone(), reason.value.clone()));
         }
+        let doc = require_doc(
+            def.value.doc.as_deref(),
+            at(def),
+            &format!("model `{name}`"),
+            name,
+            None,
+            "which methods send this shape",
+        )?;
         models.push(Model {
             name: name.clone(),
-            doc: def.value.doc.clone(),
+            doc,
             fields,
             ignored,
         });
@@ -552,13 +654,21 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                         format!("two parameters of `{mname}` are sent as `{wire}`"),
                     ));
                 }
+                let doc = require_doc(
+                    p.value.doc.as_deref(),
+                    at(p),
+                    &format!("parameter `{pname}` of `{mname}`"),
+                    pname,
+                    Some(&ty),
+                    PARAM_HINT,
+                )?;
                 params.push(Param {
                     name: pname.clone(),
                     wire,
                     ty,
                     required: p.value.required,
                     default: p.value.default.clone(),
-                    doc: p.value.doc.clone(),
+                    doc,
                 });
             }
             let returns = check_returns(&md.returns, &names)?;
@@ -578,7 +688,14 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                 name: mname.clone(),
                 read_only: md.read_only.unwrap_or_else(|| default_read_only(&rpc)),
                 rpc,
-                doc: md.doc.clone(),
+                doc: require_doc(
+                    Some(&md.doc),
+                    at(m),
+                    &format!("method `{mname}`"),
+                    mname,
+                    None,
+                    "what it does, what it reads or changes",
+                )?,
                 params,
                 returns,
                 user_only,
@@ -587,7 +704,14 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
         }
         resources.push(Resource {
             name: rname.clone(),
-            doc: rdef.value.doc.clone(),
+            doc: require_doc(
+                Some(&rdef.value.doc),
+                at(rdef),
+                &format!("resource `{rname}`"),
+                rname,
+                None,
+                "what its methods cover, who may call them",
+            )?,
             plugin: rdef.value.plugin.clone(),
             methods,
         });
@@ -684,11 +808,55 @@ fn check_drift(
 /// For one sentinel: its default outcome and the outcomes allowed.
 type Rule = (Outcome, &'static [Outcome]);
 
+/// The rule for `false`, `null`, `0` and empty (in that order) under each return kind; the
+/// README's table of conventions and `crate::descriptor::ReturnKind`'s docs say the same.
+fn rules(kind: Kind) -> [Rule; 4] {
+    use Outcome::*;
+    match kind {
+        Kind::NewId => [
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+        ],
+        Kind::Model => [
+            (NotFound, &[NotFound, Rejected]),
+            (NotFound, &[NotFound, Rejected]),
+            (NotFound, &[NotFound, Rejected]),
+            (NotFound, &[NotFound, Rejected, Value]),
+        ],
+        Kind::List | Kind::Map => [
+            (Empty, &[Empty, Rejected, NotFound]),
+            (Empty, &[Empty, Rejected, NotFound]),
+            (Empty, &[Empty, Rejected]),
+            (Empty, &[Empty]),
+        ],
+        Kind::Success => [
+            (Rejected, &[Rejected, NotFound]),
+            (Rejected, &[Rejected, NotFound]),
+            (Rejected, &[Rejected]),
+            (Rejected, &[Rejected]),
+        ],
+        Kind::Value => [
+            (Value, &[Value, Empty, NotFound, Rejected]),
+            (Empty, &[Value, Empty, NotFound, Rejected]),
+            (Value, &[Value, Empty, NotFound, Rejected]),
+            (Value, &[Value, Empty, NotFound, Rejected]),
+        ],
+    }
+}
+
+impl Kind {
+    /// What `false`, `null`, `0` and empty give when the schema does not say otherwise.
+    pub fn default_outcomes(self) -> [Outcome; 4] {
+        rules(self).map(|(default, _)| default)
+    }
+}
+
 fn check_returns(
     r: &Spanned<crate::schema::ReturnsDef>,
     names: &Names,
 ) -> Result<Returns, Diagnostic> {
-    use Outcome::*;
     let rd = &r.value;
     let kind_s = rd.kind.value.as_str();
     let kind = match kind_s {
@@ -758,39 +926,7 @@ fn check_returns(
             ty
         }
     };
-    // (default, allowed) for each sentinel, per kind.
-    let (f, n, z, e): (Rule, Rule, Rule, Rule) = match kind {
-        Kind::NewId => (
-            (Rejected, &[Rejected]),
-            (Rejected, &[Rejected]),
-            (Rejected, &[Rejected]),
-            (Rejected, &[Rejected]),
-        ),
-        Kind::Model => (
-            (NotFound, &[NotFound, Rejected]),
-            (NotFound, &[NotFound, Rejected]),
-            (NotFound, &[NotFound, Rejected]),
-            (NotFound, &[NotFound, Rejected, Value]),
-        ),
-        Kind::List | Kind::Map => (
-            (Empty, &[Empty, Rejected, NotFound]),
-            (Empty, &[Empty, Rejected, NotFound]),
-            (Empty, &[Empty, Rejected]),
-            (Empty, &[Empty]),
-        ),
-        Kind::Success => (
-            (Rejected, &[Rejected, NotFound]),
-            (Rejected, &[Rejected, NotFound]),
-            (Rejected, &[Rejected]),
-            (Rejected, &[Rejected]),
-        ),
-        Kind::Value => (
-            (Value, &[Value, Empty, NotFound, Rejected]),
-            (Empty, &[Value, Empty, NotFound, Rejected]),
-            (Value, &[Value, Empty, NotFound, Rejected]),
-            (Value, &[Value, Empty, NotFound, Rejected]),
-        ),
-    };
+    let [f, n, z, e] = rules(kind);
     Ok(Returns {
         kind,
         on_false: outcome(&rd.on_false, f.0, f.1, "on_false", kind_s)?,

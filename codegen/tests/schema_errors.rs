@@ -10,7 +10,7 @@ resources:
     methods:
       get_version:
         rpc: getVersion
-        doc: The version.
+        doc: Which release runs.
         returns: {kind: value, type: string}
 ";
 
@@ -48,7 +48,7 @@ fn unknown_type_points_at_it() {
 #[test]
 fn duplicate_method_points_at_second_declaration() {
     let yaml = format!(
-        "{GOOD}      version_again:\n        rpc: getVersion\n        doc: Again.\n        returns: {{kind: value, type: string}}\n"
+        "{GOOD}      version_again:\n        rpc: getVersion\n        doc: A second declaration.\n        returns: {{kind: value, type: string}}\n"
     );
     let d = err(&yaml);
     assert_eq!((d.line, d.column), (11, 14), "{d}");
@@ -63,7 +63,7 @@ fn duplicate_method_points_at_second_declaration() {
 #[test]
 fn duplicate_yaml_key_is_refused() {
     let yaml = format!(
-        "{GOOD}      get_version:\n        rpc: getVersion2\n        doc: Again.\n        returns: {{kind: value, type: string}}\n"
+        "{GOOD}      get_version:\n        rpc: getVersion2\n        doc: A second declaration.\n        returns: {{kind: value, type: string}}\n"
     );
     let d = err(&yaml);
     assert!(d.line >= 10, "{d}");
@@ -98,23 +98,23 @@ fn other_mistakes() {
         ("get_version:", "GetVersion:", "must be snake_case"),
         ("kind: value", "kind: thing", "unknown return kind"),
         (
-            "doc: The version.",
-            "doc: The version.\n        auth: admin",
+            "doc: Which release runs.",
+            "doc: Which release runs.\n        auth: admin",
             "`auth: admin`",
         ),
         (
-            "doc: The version.",
-            "doc: The version.\n        params: {x: \"list<\"}",
+            "doc: Which release runs.",
+            "doc: Which release runs.\n        params: {x: \"list<\"}",
             "unknown type",
         ),
         (
-            "doc: The version.",
-            "doc: The version.\n        params: {x: \"map<float,int>\"}",
+            "doc: Which release runs.",
+            "doc: Which release runs.\n        params: {x: \"map<float,int>\"}",
             "map key",
         ),
         (
-            "doc: The version.",
-            "doc: The version.\n        params: {x: \"int?\"}",
+            "doc: Which release runs.",
+            "doc: Which release runs.\n        params: {x: \"int?\"}",
             "say `required: false`",
         ),
     ] {
@@ -145,8 +145,8 @@ fn garbage_never_panics() {
 fn drift_declarations_are_checked() {
     let with = |drift: &str| {
         GOOD.replace(
-            "doc: The version.",
-            &format!("doc: The version.\n        params: {{since: {{type: int, default: 0}}}}\n        drift:\n{drift}"),
+            "doc: Which release runs.",
+            &format!("doc: Which release runs.\n        params: {{since: {{type: int, default: 0, doc: \"A version number; 0 for all.\"}}}}\n        drift:\n{drift}"),
         )
     };
     check(&with(
@@ -200,9 +200,9 @@ fn with_models(models: &str) -> String {
 #[test]
 fn extending_an_undeclared_model_points_at_it() {
     let d = err(&with_models(
-        "  Entry:\n    extends: Base\n    fields:\n      id: int\n",
+        "  Entry:\n    doc: A versioned entry.\n    extends: Base\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n",
     ));
-    assert_eq!(d.line, 4, "{d}");
+    assert_eq!(d.line, 5, "{d}");
     assert!(
         d.message
             .contains("`extends: Base` names no model declared above"),
@@ -213,9 +213,9 @@ fn extending_an_undeclared_model_points_at_it() {
 #[test]
 fn a_field_repeated_from_the_extended_model_is_refused() {
     let d = err(&with_models(
-        "  Base:\n    fields:\n      id: int\n  Entry:\n    extends: Base\n    fields:\n      id: int\n",
+        "  Base:\n    doc: A base shape.\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n  Entry:\n    doc: A longer shape.\n    extends: Base\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n",
     ));
-    assert_eq!(d.line, 9, "{d}");
+    assert_eq!(d.line, 11, "{d}");
     assert!(
         d.message.contains("field `id` is already in the model"),
         "{d}"
@@ -225,14 +225,14 @@ fn a_field_repeated_from_the_extended_model_is_refused() {
 #[test]
 fn an_ignored_key_needs_a_reason_and_cannot_be_a_field() {
     let d = err(&with_models(
-        "  User:\n    fields:\n      id: int\n    ignored:\n      id: \"a secret\"\n",
+        "  User:\n    doc: An account.\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n    ignored:\n      id: \"a secret\"\n",
     ));
     assert!(
         d.message.contains("`id` is both a field and ignored"),
         "{d}"
     );
     let d = err(&with_models(
-        "  User:\n    fields:\n      id: int\n    ignored:\n      password: \" \"\n",
+        "  User:\n    doc: An account.\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n    ignored:\n      password: \" \"\n",
     ));
     assert!(d.message.contains("say why `password` is not kept"), "{d}");
 }
@@ -244,4 +244,82 @@ fn when_must_say_when() {
     ));
     assert_eq!(d.line, 5, "{d}");
     assert!(d.message.contains("`when:` must say when"), "{d}");
+}
+
+/// Every item the generated code makes public needs a `doc` that says more than its name: a
+/// missing one, or one made of the name's own words, fails with the item's position.
+#[test]
+fn docs_are_required_and_must_say_more_than_the_name() {
+    let with_param = |param: &str| {
+        GOOD.replace(
+            "doc: Which release runs.",
+            &format!("doc: Which release runs.\n        params:\n          {param}\n"),
+        )
+    };
+    check(&with_param(
+        "since: {type: int, doc: \"Oldest version wanted, as a Unix time; 0 for all.\"}",
+    ))
+    .expect("a parameter with a doc");
+    let d = err(&with_param("since: int"));
+    assert_eq!((d.line, d.column), (10, 18), "{d}");
+    assert!(
+        d.message.starts_with(
+            "parameter `since` of `get_version` has no `doc`: say what the name does not"
+        ),
+        "{d}"
+    );
+    assert_eq!(
+        d.render("schema/kanboard.yaml").split(": ").next().unwrap(),
+        "schema/kanboard.yaml:10:18"
+    );
+    for doc in [
+        "The since parameter.",
+        "`since` (`int`)",
+        "Since.",
+        "The `since`.",
+    ] {
+        let d = err(&with_param(&format!(
+            "since: {{type: int, doc: \"{doc}\"}}"
+        )));
+        assert_eq!(d.line, 10, "{doc}: {d}");
+        assert!(
+            d.message.contains(
+                "the `doc` of parameter `since` of `get_version` only repeats its name or type"
+            ),
+            "{doc}: {d}"
+        );
+    }
+    let d = err(&with_models(
+        "  Thing:\n    doc: A thing with an id.\n    fields:\n      id: int\n",
+    ));
+    assert_eq!(d.line, 6, "{d}");
+    assert!(
+        d.message.starts_with("field `id` of `Thing` has no `doc`"),
+        "{d}"
+    );
+    let d = err(&with_models(
+        "  Thing:\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n",
+    ));
+    assert!(d.message.starts_with("model `Thing` has no `doc`"), "{d}");
+    let d = err(&with_models(
+        "  Thing:\n    doc: A thing.\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n",
+    ));
+    assert!(
+        d.message
+            .starts_with("the `doc` of model `Thing` only repeats"),
+        "{d}"
+    );
+    let d = err(&GOOD.replace("doc: Server information.", "doc: The application."));
+    assert_eq!(d.line, 4, "{d}");
+    assert!(
+        d.message
+            .starts_with("the `doc` of resource `application` only repeats"),
+        "{d}"
+    );
+    let d = err(&GOOD.replace("doc: Which release runs.", "doc: Gets the version."));
+    assert!(
+        d.message
+            .starts_with("the `doc` of method `get_version` only repeats"),
+        "{d}"
+    );
 }

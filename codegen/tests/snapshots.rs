@@ -8,13 +8,13 @@ fn schema(method: &str) -> String {
         "version: 1
 models:
   Thing:
-    doc: A thing.
+    doc: A thing, as every method here returns it.
     fields:
-      id: int
-      when: timestamp
+      id: {{type: int, doc: \"Unique across the server.\"}}
+      when: {{type: timestamp, doc: \"Unix seconds on the wire; `None` for 0.\"}}
 resources:
   things:
-    doc: Things.
+    doc: Things of the fixture server, for the snapshots.
     methods:
 {}",
         method
@@ -31,21 +31,21 @@ fn generated(method: &str) -> String {
 #[test]
 fn new_id() {
     insta::assert_snapshot!(generated(
-        "create_thing:\n  rpc: createThing\n  doc: Creates a thing.\n  params:\n    name: string\n  returns: {kind: new_id}"
+        "create_thing:\n  rpc: createThing\n  doc: Makes a new thing and answers its id.\n  params:\n    name: {type: string, doc: \"Any text; empty is refused.\"}\n  returns: {kind: new_id}"
     ));
 }
 
 #[test]
 fn model_not_found_on_null() {
     insta::assert_snapshot!(generated(
-        "get_thing:\n  rpc: getThing\n  doc: One thing.\n  params:\n    thing_id: int\n  returns: {kind: model, type: Thing}"
+        "get_thing:\n  rpc: getThing\n  doc: One thing by id.\n  params:\n    thing_id: {type: int, doc: \"Id from `getAllThings`.\"}\n  returns: {kind: model, type: Thing}"
     ));
 }
 
 #[test]
 fn list_empty_on_false() {
     insta::assert_snapshot!(generated(
-        "get_all_things:\n  rpc: getAllThings\n  doc: All things.\n  returns: {kind: list, type: \"list<Thing>\"}"
+        "get_all_things:\n  rpc: getAllThings\n  doc: Every thing, oldest first.\n  returns: {kind: list, type: \"list<Thing>\"}"
     ));
 }
 
@@ -59,28 +59,28 @@ fn map_keyed_by_id() {
 #[test]
 fn success_true_or_rejected() {
     insta::assert_snapshot!(generated(
-        "remove_thing:\n  rpc: removeThing\n  doc: Removes a thing.\n  params:\n    thing_id: int\n  returns: {kind: success}"
+        "remove_thing:\n  rpc: removeThing\n  doc: Deletes a thing for good.\n  params:\n    thing_id: {type: int, doc: \"Id from `getAllThings`.\"}\n  returns: {kind: success}"
     ));
 }
 
 #[test]
 fn plain_value() {
     insta::assert_snapshot!(generated(
-        "get_thing_note:\n  rpc: getThingNote\n  doc: A note.\n  params:\n    thing_id: int\n  returns: {kind: value, type: string, on_false: empty}"
+        "get_thing_note:\n  rpc: getThingNote\n  doc: The free text noted on a thing.\n  params:\n    thing_id: {type: int, doc: \"Id from `getAllThings`.\"}\n  returns: {kind: value, type: string, on_false: empty}"
     ));
 }
 
 #[test]
 fn keyword_parameter() {
     insta::assert_snapshot!(generated(
-        "link_thing:\n  rpc: linkThing\n  doc: Links.\n  params:\n    url: string\n    type: {type: string, default: auto}\n  returns: {kind: new_id}"
+        "link_thing:\n  rpc: linkThing\n  doc: Attaches an address to a thing.\n  params:\n    url: {type: string, doc: \"An http or https address.\"}\n    type: {type: string, default: auto, doc: \"How to read the address; `auto` guesses.\"}\n  returns: {kind: new_id}"
     ));
 }
 
 #[test]
 fn wire_rename() {
     insta::assert_snapshot!(generated(
-        "update_thing:\n  rpc: updateThing\n  doc: Changes a thing.\n  params:\n    thing_id: {type: int, wire: id}\n    tags: {type: \"list<string>\", default: null}\n  returns: {kind: success}"
+        "update_thing:\n  rpc: updateThing\n  doc: Changes a thing.\n  params:\n    thing_id: {type: int, wire: id, doc: \"Id from `getAllThings`.\"}\n    tags: {type: \"list<string>\", default: null, doc: \"Replaces all tags; empty removes them.\"}\n  returns: {kind: success}"
     ));
 }
 

@@ -18,10 +18,15 @@ pub enum AuthMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum OutputFormat {
+    /// Aligned columns for a terminal (`table`), the default.
     #[default]
     Table,
+    /// The results as JSON (`json`), normalized as the typed client decodes them.
     Json,
+    /// Comma-separated values with a header row (`csv`).
     Csv,
+    /// Ids only, one per line (`quiet`), for scripts; an action that creates nothing prints
+    /// nothing.
     Quiet,
 }
 
@@ -42,6 +47,7 @@ macro_rules! spelled {
             /// Every accepted spelling.
             pub const NAMES: &'static [&'static str] = &[$($s),*];
 
+            /// The spelling the config file, the environment and the flags use.
             pub fn as_str(self) -> &'static str {
                 match self { $($ty::$variant => $s),* }
             }

@@ -10,13 +10,22 @@ use std::path::PathBuf;
 #[derive(Default, Clone)]
 #[non_exhaustive]
 pub struct Overrides {
+    /// The endpoint URL (`--url`).
     pub url: Option<String>,
+    /// The application API token (`--token`); never shown by `Debug`.
     pub token: Option<String>,
+    /// The profile to use (`--profile`), instead of `KANBOARD_PROFILE` or the file's default.
     pub profile: Option<String>,
+    /// `table`, `json`, `csv` or `quiet` (`--output`); checked when resolved.
     pub output_format: Option<String>,
+    /// `app` or `user` (`--auth-mode`); checked when resolved.
     pub auth_mode: Option<String>,
+    /// The login name for `auth_mode` `user` (`--username`).
     pub username: Option<String>,
+    /// The password or personal access token for `auth_mode` `user` (`--password`); never
+    /// shown by `Debug`.
     pub password: Option<String>,
+    /// `local` or `remote` (`--portfolio-backend`); checked when resolved.
     pub portfolio_backend: Option<String>,
     /// Seconds allowed for a call, e.g. `"30"` or `"2.5"`.
     pub timeout: Option<String>,
@@ -82,7 +91,9 @@ impl fmt::Display for Source {
 /// One setting as found, before it is checked.
 #[derive(Clone)]
 pub struct Found {
+    /// The value as text, unchecked; `None` when no layer sets it.
     pub value: Option<String>,
+    /// The layer it came from (`Source::Unset` when none).
     pub source: Source,
 }
 
@@ -90,12 +101,19 @@ pub struct Found {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Field {
+    /// The JSON-RPC endpoint URL (`url`).
     Url,
+    /// The application API token (`token`), a secret.
     Token,
+    /// How the command line prints results (`output_format`).
     OutputFormat,
+    /// How the client logs in (`auth_mode`: `app` or `user`).
     AuthMode,
+    /// The login name for user mode (`username`).
     Username,
+    /// The password or personal access token for user mode (`password`), a secret.
     Password,
+    /// Where portfolios are kept (`portfolio_backend`: `local` or `remote`).
     PortfolioBackend,
     /// Not in kanboard-cli: seconds allowed for a call.
     Timeout,
@@ -106,6 +124,7 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, in the order `config show` prints them.
     pub const ALL: [Field; 10] = [
         Field::Url,
         Field::Token,
@@ -151,6 +170,7 @@ impl Field {
         }
     }
 
+    /// The environment variable that sets it (see [`env`](mod@env)).
     pub fn env(self) -> &'static str {
         match self {
             Field::Url => env::URL,

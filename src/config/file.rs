@@ -64,10 +64,12 @@ impl ConfigFile {
         })
     }
 
+    /// The path the file was read from, or would have been.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// Whether the file was there; a missing file reads as an empty configuration.
     pub fn exists(&self) -> bool {
         self.exists
     }
@@ -89,6 +91,7 @@ impl ConfigFile {
         }
     }
 
+    /// Whether the file has a `[profiles.NAME]` table of that name.
     pub fn has_profile(&self, name: &str) -> bool {
         self.profile(name).is_some()
     }

@@ -8,8 +8,12 @@ use crate::error::{Error, Result};
 /// [`KanboardConfig::resolve`](super::KanboardConfig::resolve) checks.
 #[derive(Clone)]
 pub struct Layers {
+    /// The config file read (possibly missing, then empty).
     pub file: ConfigFile,
+    /// The profile whose values were read: explicit, `KANBOARD_PROFILE`,
+    /// `settings.default_profile`, else `default`.
     pub profile: String,
+    /// Where the profile's name came from.
     pub profile_source: Source,
     values: Vec<(Field, Found)>,
 }
@@ -81,6 +85,7 @@ impl Layers {
         })
     }
 
+    /// The value found for `field` and its source (every field is gathered, set or not).
     pub fn get(&self, field: Field) -> &Found {
         // Every field is gathered, so the lookup cannot miss.
         &self

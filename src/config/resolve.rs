@@ -12,13 +12,19 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct KanboardConfig {
+    /// The JSON-RPC endpoint URL, checked to be `http://` or `https://`.
     pub url: String,
     token: Option<Secret>,
+    /// The profile the values were read from (which need not exist in the file).
     pub profile: String,
+    /// How the command line prints results.
     pub output_format: OutputFormat,
+    /// How the client logs in; `User` needs `username` and a password, `App` a token.
     pub auth_mode: AuthMode,
+    /// The login name; always set in user mode, ignored in app mode.
     pub username: Option<String>,
     password: Option<Secret>,
+    /// Where portfolios and milestones are kept.
     pub portfolio_backend: PortfolioBackend,
     /// Time allowed for a call (connecting takes at most 10 s of it).
     pub timeout: Duration,
@@ -142,6 +148,7 @@ impl KanboardConfig {
         self.token.as_ref()
     }
 
+    /// The user's password or personal access token; always set in user mode.
     pub fn password(&self) -> Option<&Secret> {
         self.password.as_ref()
     }

@@ -9,51 +9,84 @@ use std::fmt;
 #[non_exhaustive]
 pub enum Finding {
     /// The schema has the method; the server does not.
-    MethodMissingOnServer { method: String },
+    MethodMissingOnServer {
+        /// The JSON-RPC method name.
+        method: String,
+    },
     /// The server has the method; the schema does not.
-    MethodMissingInSchema { method: String },
+    MethodMissingInSchema {
+        /// The JSON-RPC method name.
+        method: String,
+    },
     /// The parameter at this (0-based) position has another name on the server.
     ParamName {
+        /// The JSON-RPC method name.
         method: String,
+        /// The parameter's 0-based position (JSON-RPC positional order).
         position: usize,
+        /// The name the schema sends.
         schema: String,
+        /// The name the server expects.
         server: String,
     },
     /// The schema and the server disagree on whether the parameter is required. From a live
     /// probe, `schema_required: true` means the server does not require it: optional there, or
     /// gone (a [`Finding::ParamCount`] then says so).
     Required {
+        /// The JSON-RPC method name.
         method: String,
+        /// The parameter's wire name.
         param: String,
+        /// Whether the schema requires it (the server then does not).
         schema_required: bool,
     },
     /// The server has a parameter the schema lacks.
     ParamMissingInSchema {
+        /// The JSON-RPC method name.
         method: String,
+        /// The server's name for the parameter.
         param: String,
+        /// Whether the server requires it: a call without it fails.
         required: bool,
     },
     /// The schema has a parameter the server lacks.
-    ParamMissingOnServer { method: String, param: String },
+    ParamMissingOnServer {
+        /// The JSON-RPC method name.
+        method: String,
+        /// The schema's wire name for the parameter.
+        param: String,
+    },
     /// The server takes another number of parameters (a live probe cannot see the names of
     /// optional parameters, only how many there are).
     ParamCount {
+        /// The JSON-RPC method name.
         method: String,
+        /// How many parameters the schema lists.
         schema: usize,
+        /// How many the server takes.
         server: usize,
     },
     /// A live probe found fewer parameters than the schema lists and could not count them
     /// exactly without risking a run: the server takes at most `server_at_most`.
     FewerParams {
+        /// The JSON-RPC method name.
         method: String,
+        /// How many parameters the schema lists.
         schema: usize,
+        /// The most the server can take, as far as the probe went.
         server_at_most: usize,
     },
     /// The schema's user-only flag is not the server's.
-    UserOnly { method: String, schema: bool },
+    UserOnly {
+        /// The JSON-RPC method name.
+        method: String,
+        /// Whether the schema marks it user-only (the server then does not).
+        schema: bool,
+    },
 }
 
 impl Finding {
+    /// The JSON-RPC method the difference is about.
     pub fn method(&self) -> &str {
         match self {
             Finding::MethodMissingOnServer { method }

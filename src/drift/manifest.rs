@@ -17,11 +17,13 @@ pub struct Manifest {
     /// The plugin the methods come from; absent for Kanboard's own methods.
     #[serde(default)]
     pub plugin: Option<String>,
+    /// The plugin's version (plugin manifests), e.g. `1.17.0`.
     #[serde(default)]
     pub plugin_version: Option<String>,
     /// How the manifest was made.
     #[serde(default)]
     pub generator: Option<String>,
+    /// Every method registered, in the manifest's order.
     pub methods: Vec<ManifestMethod>,
 }
 
@@ -29,7 +31,9 @@ pub struct Manifest {
 #[derive(Debug, Clone, Deserialize)]
 #[non_exhaustive]
 pub struct ManifestMethod {
+    /// The JSON-RPC method name, as registered (the server matches it without case).
     pub name: String,
+    /// Its parameters in PHP signature order.
     pub params: Vec<ManifestParam>,
     /// `user-only` for methods refused to the application token, else `app+user`.
     #[serde(default)]
@@ -43,11 +47,14 @@ pub struct ManifestMethod {
 #[derive(Debug, Clone, Deserialize)]
 #[non_exhaustive]
 pub struct ManifestParam {
+    /// The PHP parameter name, which is the JSON-RPC name for named parameters.
     pub name: String,
     /// 0-based position in the PHP signature.
     pub position: usize,
     /// No default value: the server refuses a call without it.
     pub required: bool,
+    /// The PHP default value as JSON, for optional parameters; `None` when required (or when
+    /// the default is `null`).
     #[serde(default)]
     pub default: Option<serde_json::Value>,
 }
@@ -57,15 +64,31 @@ pub struct ManifestParam {
 #[non_exhaustive]
 pub enum ManifestError {
     #[error("cannot read manifest {path}: {source}")]
+    /// The file could not be read.
     Io {
+        /// The manifest file.
         path: PathBuf,
+        /// Why reading failed.
         #[source]
         source: std::io::Error,
     },
     #[error("manifest is not valid JSON of the expected shape at `{path}`: {message}")]
-    Json { path: String, message: String },
+    /// The text is not JSON, or not of the manifest's shape.
+    Json {
+        /// Where in the document, e.g. `methods[3].params`.
+        path: String,
+        /// What is wrong there.
+        message: String,
+    },
     #[error("manifest method `{method}`: {message}")]
-    Invalid { method: String, message: String },
+    /// A method's entry breaks a rule: a duplicate name, positions out of order, a duplicate
+    /// parameter.
+    Invalid {
+        /// The method's name as the manifest spells it.
+        method: String,
+        /// Which rule it breaks.
+        message: String,
+    },
 }
 
 impl Manifest {

@@ -47,6 +47,7 @@ pub struct ProbeReport {
     /// Methods whose probe stopped, with why: an answer no rejected call gives (the method may
     /// have run) or a limit reached.
     pub stopped: Vec<(String, String)>,
+    /// What the probe cost: methods, calls, requests, rounds and time.
     pub stats: ProbeStats,
 }
 
@@ -60,7 +61,9 @@ pub struct ProbeStats {
     pub calls: usize,
     /// HTTP requests.
     pub requests: usize,
+    /// Rounds: each sends the next probe of every unfinished method in one batch.
     pub rounds: usize,
+    /// Wall-clock time of the whole probe.
     pub elapsed: Duration,
     /// Calls answered with anything but a rejection (a result above all): 0 in a clean probe.
     pub unexpected: usize,

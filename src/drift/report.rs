@@ -26,14 +26,18 @@ pub struct DriftReport {
 /// A difference the schema declares, with its reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeclaredFinding {
+    /// The difference found.
     pub finding: Finding,
+    /// The reasons of the `drift:` declarations that cover it (one or more).
     pub reasons: Vec<String>,
 }
 
 /// A `drift:` declaration of the schema that matches no difference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaleDeviation {
+    /// The JSON-RPC method it is declared on.
     pub method: String,
+    /// The declaration, to update or remove from the schema.
     pub deviation: DeviationSpec,
 }
 

@@ -21,7 +21,9 @@ pub struct MethodSpec {
 /// One parameter: its name on the wire and whether the server needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamSpec {
+    /// The name sent to the server.
     pub name: String,
+    /// Whether a call without it fails.
     pub required: bool,
 }
 
@@ -30,7 +32,9 @@ pub struct ParamSpec {
 pub struct DeviationSpec {
     /// The parameter's wire name; `None` for the method as a whole.
     pub param: Option<String>,
+    /// What differs.
     pub kind: DeviationKind,
+    /// Why the schema differs on purpose.
     pub reason: String,
 }
 

@@ -21,6 +21,7 @@ pub enum BackendKind {
 }
 
 impl BackendKind {
+    /// `local` or `remote`, as the config's `portfolio_backend` spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             BackendKind::Local => "local",
@@ -64,11 +65,14 @@ pub struct Imported {
 /// [`Error::PortfolioNotFound`] / [`Error::MilestoneNotFound`], a taken name
 /// [`Error::PortfolioExists`] / [`Error::MilestoneExists`].
 pub trait PortfolioBackend: Send + Sync {
+    /// Which backend this is.
     fn kind(&self) -> BackendKind;
 
     /// Every portfolio with its milestones, tasks and critical tasks.
     fn load(&self) -> impl Future<Output = Result<Vec<Portfolio>>> + Send;
 
+    /// Creates a portfolio with these projects and no milestone; a blank name is
+    /// [`Error::Invalid`], a taken one [`Error::PortfolioExists`].
     fn create_portfolio(
         &self,
         name: &str,
@@ -76,8 +80,11 @@ pub trait PortfolioBackend: Send + Sync {
         project_ids: &[i64],
     ) -> impl Future<Output = Result<Portfolio>> + Send;
 
+    /// One portfolio, with its milestones.
     fn get_portfolio(&self, name: &str) -> impl Future<Output = Result<Portfolio>> + Send;
 
+    /// Changes what `update` sets (a rename, the description, the whole project list) and
+    /// gives the portfolio as it now is.
     fn update_portfolio(
         &self,
         name: &str,
@@ -94,12 +101,15 @@ pub trait PortfolioBackend: Send + Sync {
         project_id: i64,
     ) -> impl Future<Output = Result<Portfolio>> + Send;
 
+    /// Takes a project out (no change when it is not there).
     fn remove_project(
         &self,
         portfolio: &str,
         project_id: i64,
     ) -> impl Future<Output = Result<Portfolio>> + Send;
 
+    /// Adds a milestone without tasks; a blank name is [`Error::Invalid`], a name the
+    /// portfolio already has [`Error::MilestoneExists`].
     fn add_milestone(
         &self,
         portfolio: &str,
@@ -107,6 +117,7 @@ pub trait PortfolioBackend: Send + Sync {
         target_date: Option<DateTime>,
     ) -> impl Future<Output = Result<Milestone>> + Send;
 
+    /// Renames a milestone or changes its target date, as `update` says.
     fn update_milestone(
         &self,
         portfolio: &str,
@@ -130,6 +141,8 @@ pub trait PortfolioBackend: Send + Sync {
         critical: bool,
     ) -> impl Future<Output = Result<Milestone>> + Send;
 
+    /// Takes a task out of a milestone and of its critical tasks (no change when it is not
+    /// there).
     fn remove_task_from_milestone(
         &self,
         portfolio: &str,
@@ -231,7 +244,9 @@ impl PortfolioBackend for LocalPortfolioStore {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AnyBackend {
+    /// The JSON file.
     Local(LocalPortfolioStore),
+    /// The server's Portfolio plugin.
     Remote(RemotePortfolioBackend),
 }
 

@@ -99,6 +99,7 @@ impl DependencySnapshot {
         DependencySnapshot { tasks, edges }
     }
 
+    /// The tasks the snapshot was taken of, in the order given.
     pub fn tasks(&self) -> &[Task] {
         &self.tasks
     }
@@ -239,23 +240,31 @@ impl DependencySnapshot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DependencyGraph {
+    /// The input tasks first, then tasks outside the input that an edge reaches.
     pub nodes: Vec<GraphNode>,
+    /// The blocking links between nodes, blocker first.
     pub edges: Vec<GraphEdge>,
     /// Task ids to highlight, in chain order (see [`DependencyGraph::highlight`]).
     pub critical_path: Vec<i64>,
 }
 
+/// A task of a [`DependencyGraph`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GraphNode {
+    /// The task's id.
     pub id: i64,
+    /// The task's title.
     pub title: String,
+    /// The task's project id.
     pub project_id: i64,
     /// Empty when unknown.
     pub project_name: String,
+    /// The task is open; closed ones are drawn as done.
     pub is_active: bool,
 }
 
+/// A blocking link of a [`DependencyGraph`], from the blocker to the blocked task.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GraphEdge {
@@ -263,8 +272,11 @@ pub struct GraphEdge {
     pub task_id: i64,
     /// The blocked task.
     pub opposite_task_id: i64,
+    /// Always `blocks`, the direction every edge is normalised to.
     pub link_label: String,
+    /// The two tasks are in different projects.
     pub is_cross_project: bool,
+    /// The blocker is closed, so it no longer holds the blocked task.
     pub is_resolved: bool,
 }
 
@@ -285,6 +297,7 @@ pub struct DependencyAnalyzer {
 }
 
 impl DependencyAnalyzer {
+    /// An analyzer that fetches through `kb` with the default [`BatchOptions`].
     pub fn new(kb: KanboardClient) -> Self {
         DependencyAnalyzer {
             kb,
@@ -292,6 +305,7 @@ impl DependencyAnalyzer {
         }
     }
 
+    /// How the link fetches are grouped into batches.
     pub fn batch_options(mut self, opts: BatchOptions) -> Self {
         self.opts = opts;
         self
@@ -310,6 +324,8 @@ impl DependencyAnalyzer {
         .await
     }
 
+    /// The blocking edges among `tasks` and the tasks they link to, optionally only those
+    /// between different projects ([`DependencySnapshot::edges`]).
     pub async fn dependency_edges(
         &self,
         tasks: &[Task],
@@ -318,18 +334,26 @@ impl DependencyAnalyzer {
         Ok(self.snapshot(tasks).await?.edges(cross_project_only))
     }
 
+    /// The tasks held by an open blocker, with those edges
+    /// ([`DependencySnapshot::blocked_tasks`]).
     pub async fn blocked_tasks(&self, tasks: &[Task]) -> Result<Vec<(Task, Vec<DependencyEdge>)>> {
         Ok(self.snapshot(tasks).await?.blocked_tasks())
     }
 
+    /// The open tasks holding others, with those edges
+    /// ([`DependencySnapshot::blocking_tasks`]).
     pub async fn blocking_tasks(&self, tasks: &[Task]) -> Result<Vec<(Task, Vec<DependencyEdge>)>> {
         Ok(self.snapshot(tasks).await?.blocking_tasks())
     }
 
+    /// The longest chain of open tasks over unresolved edges; [`Error::Cycle`] when the links
+    /// loop ([`DependencySnapshot::critical_path`]).
     pub async fn critical_path(&self, tasks: &[Task]) -> Result<Vec<Task>> {
         self.snapshot(tasks).await?.critical_path()
     }
 
+    /// Nodes and edges for rendering ([`DependencySnapshot::graph`]); the critical path is
+    /// not marked (see [`DependencyGraph::highlight`]).
     pub async fn dependency_graph(
         &self,
         tasks: &[Task],

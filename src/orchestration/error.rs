@@ -14,27 +14,46 @@ pub enum Error {
     #[error(transparent)]
     Client(#[from] crate::Error),
 
+    /// No portfolio has this name (names are case-sensitive).
     #[error("portfolio {name:?} not found")]
-    PortfolioNotFound { name: String },
+    PortfolioNotFound {
+        /// The name asked for.
+        name: String,
+    },
 
     #[error("milestone {milestone:?} not found in portfolio {portfolio:?}")]
+    /// The portfolio has no milestone of this name.
     MilestoneNotFound {
+        /// The portfolio's name.
         portfolio: String,
+        /// The milestone name asked for.
         milestone: String,
     },
 
+    /// Another portfolio already has this name (creating, renaming or importing).
     #[error("portfolio {name:?} already exists")]
-    PortfolioExists { name: String },
+    PortfolioExists {
+        /// The name that is taken.
+        name: String,
+    },
 
     #[error("milestone {milestone:?} already exists in portfolio {portfolio:?}")]
+    /// The portfolio already has a milestone of this name.
     MilestoneExists {
+        /// The portfolio's name.
         portfolio: String,
+        /// The milestone name that is taken.
         milestone: String,
     },
 
     /// The store file cannot be read as a portfolio store (malformed JSON, wrong version).
     #[error("portfolio store {}: {reason}", .path.display())]
-    StoreFormat { path: PathBuf, reason: String },
+    StoreFormat {
+        /// The store file.
+        path: PathBuf,
+        /// What is wrong in it.
+        reason: String,
+    },
 
     /// The store file could not be read or replaced: a refusal (a read-only file, a dangling
     /// link, a FIFO or directory in its place) or a system error; nothing was changed.
@@ -44,8 +63,11 @@ pub enum Error {
     /// Creating the store's folder or locking the store failed.
     #[error("portfolio store {}: {action}: {source}", .path.display())]
     Io {
+        /// The store file (or its folder).
         path: PathBuf,
+        /// What was being done, e.g. `create folder` or `lock`.
         action: &'static str,
+        /// The system error.
         #[source]
         source: std::io::Error,
     },
@@ -55,11 +77,17 @@ pub enum Error {
         "the Kanboard server at {url} does not have the Portfolio plugin \
          (kanboard-plugin-portfolio-management): install it, or use the local backend"
     )]
-    PluginMissing { url: String },
+    PluginMissing {
+        /// The endpoint asked.
+        url: String,
+    },
 
     /// The plugin cannot hold this, or did not accept it; `what` names the objects concerned.
     #[error("the Portfolio plugin cannot do this: {what}")]
-    Unsupported { what: String },
+    Unsupported {
+        /// What the plugin could not hold, by name.
+        what: String,
+    },
 
     /// The blocking links among open tasks form a cycle, so no critical path exists.
     #[error("dependency cycle among open tasks: {}", cycle_text(.task_ids))]
@@ -70,7 +98,10 @@ pub enum Error {
 
     /// A backend name other than `local` or `remote`.
     #[error("unknown portfolio backend {given:?}: choose \"local\" or \"remote\"")]
-    UnknownBackend { given: String },
+    UnknownBackend {
+        /// The name given.
+        given: String,
+    },
 
     /// Invalid input, such as an empty portfolio name or a remote backend without a client.
     #[error("{0}")]
@@ -86,6 +117,8 @@ fn cycle_text(ids: &[i64]) -> String {
 }
 
 impl Error {
+    /// A portfolio or milestone of that name does not exist, or Kanboard found nothing
+    /// ([`crate::Error::NotFound`]).
     pub fn is_not_found(&self) -> bool {
         match self {
             Error::PortfolioNotFound { .. } | Error::MilestoneNotFound { .. } => true,
@@ -94,6 +127,7 @@ impl Error {
         }
     }
 
+    /// The name is taken by another portfolio or milestone.
     pub fn is_conflict(&self) -> bool {
         matches!(
             self,

@@ -26,6 +26,7 @@ impl Default for BatchOptions {
 }
 
 impl BatchOptions {
+    /// `chunk_size` calls per request, `concurrency` requests at a time; 0 counts as 1.
     pub fn new(chunk_size: usize, concurrency: usize) -> Self {
         BatchOptions {
             chunk_size: chunk_size.max(1),

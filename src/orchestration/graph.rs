@@ -44,10 +44,12 @@ impl DependencyDag {
         Some(DependencyDag { offsets, targets })
     }
 
+    /// How many nodes: the `node_count` given to [`DependencyDag::new`].
     pub fn node_count(&self) -> usize {
         self.offsets.len() - 1
     }
 
+    /// How many edges, repeated ones included.
     pub fn edge_count(&self) -> usize {
         self.targets.len()
     }

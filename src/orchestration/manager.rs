@@ -41,6 +41,7 @@ pub enum TaskStatus {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskFilter {
+    /// Open tasks (the default), closed ones, or both.
     pub status: TaskStatus,
     /// Only tasks assigned to this user (`owner_id`).
     pub assignee_id: Option<i64>,
@@ -49,17 +50,21 @@ pub struct TaskFilter {
 }
 
 impl TaskFilter {
+    /// Open tasks of every project of the portfolio, any assignee.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Which tasks by status.
     pub fn status(mut self, s: TaskStatus) -> Self {
         self.status = s;
         self
     }
+    /// Only tasks assigned to this user id (0: unassigned tasks).
     pub fn assignee(mut self, user_id: i64) -> Self {
         self.assignee_id = Some(user_id);
         self
     }
+    /// Only this project's tasks; none when the project is not in the portfolio.
     pub fn project(mut self, project_id: i64) -> Self {
         self.project_id = Some(project_id);
         self
@@ -70,6 +75,7 @@ impl TaskFilter {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortfolioAnalysis {
+    /// The portfolio as the backend holds it.
     pub portfolio: Portfolio,
     /// The open tasks of the portfolio's projects.
     pub tasks: Vec<Task>,
@@ -91,9 +97,11 @@ pub struct SyncReport {
     pub keys_written: usize,
     /// Keys removed because they no longer apply, as (project or task id, key).
     pub removed_project_keys: Vec<(i64, String)>,
+    /// Task keys removed because they no longer apply, as (task id, key).
     pub removed_task_keys: Vec<(i64, String)>,
-    /// Portfolio projects or milestone tasks that no longer exist on the server.
+    /// Portfolio projects that no longer exist on the server.
     pub missing_projects: Vec<i64>,
+    /// Milestone tasks that no longer exist on the server.
     pub missing_tasks: Vec<i64>,
 }
 
@@ -106,6 +114,8 @@ pub struct PortfolioManager<B> {
 }
 
 impl<B: PortfolioBackend> PortfolioManager<B> {
+    /// A manager reading Kanboard through `kb` and portfolios from `backend`, with the default
+    /// [`BatchOptions`].
     pub fn new(kb: KanboardClient, backend: B) -> Self {
         PortfolioManager {
             kb,
@@ -114,15 +124,18 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
         }
     }
 
+    /// How the many task and link reads are grouped into batches.
     pub fn batch_options(mut self, opts: BatchOptions) -> Self {
         self.opts = opts;
         self
     }
 
+    /// The backend the portfolios come from.
     pub fn backend(&self) -> &B {
         &self.backend
     }
 
+    /// The client used for Kanboard reads.
     pub fn client(&self) -> &KanboardClient {
         &self.kb
     }

@@ -12,15 +12,22 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Portfolio {
+    /// The portfolio's name: its key, case-sensitive and unique in a backend.
     pub name: String,
+    /// Free text; empty for none.
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub description: String,
+    /// Ids of its Kanboard projects, each once, in the order they were added.
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub project_ids: Vec<i64>,
+    /// Its milestones, in the order they were added.
     #[serde(default, deserialize_with = "null_as_default")]
     pub milestones: Vec<Milestone>,
+    /// When it was created, local time without offset (as kanboard-cli writes it); `None` in
+    /// files that lack it.
     #[serde(default, with = "naive")]
     pub created_at: Option<DateTime>,
+    /// When it, or one of its milestones, last changed; local time without offset.
     #[serde(default, with = "naive")]
     pub updated_at: Option<DateTime>,
     /// Fields this library does not know (a newer kanboard-cli's, or the plugin's extras such
@@ -30,6 +37,7 @@ pub struct Portfolio {
 }
 
 impl Portfolio {
+    /// A portfolio with this name and nothing else (no dates until a backend stores it).
     pub fn new(name: impl Into<String>) -> Self {
         Portfolio {
             name: name.into(),
@@ -42,16 +50,19 @@ impl Portfolio {
         }
     }
 
+    /// Sets the description.
     pub fn description(mut self, d: impl Into<String>) -> Self {
         self.description = d.into();
         self
     }
 
+    /// Sets the project list, replacing it (kept as given, duplicates included).
     pub fn project_ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
         self.project_ids = ids.into_iter().collect();
         self
     }
 
+    /// Adds a milestone, setting its `portfolio_name` to this portfolio's name.
     pub fn milestone(mut self, mut m: Milestone) -> Self {
         m.portfolio_name = self.name.clone();
         self.milestones.push(m);
@@ -68,11 +79,16 @@ impl Portfolio {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Milestone {
+    /// The milestone's name, unique (case-sensitive) within its portfolio.
     pub name: String,
+    /// The portfolio it belongs to (kanboard-cli stores it in each milestone).
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub portfolio_name: String,
+    /// When it is due, local time without offset; `None` for no date (never at risk or
+    /// overdue then).
     #[serde(default, with = "naive")]
     pub target_date: Option<DateTime>,
+    /// Ids of its Kanboard tasks, each once, in the order they were added.
     #[serde(default, deserialize_with = "crate::de::loose")]
     pub task_ids: Vec<i64>,
     /// The subset of `task_ids` marked critical.
@@ -84,6 +100,7 @@ pub struct Milestone {
 }
 
 impl Milestone {
+    /// A milestone with this name, no date and no task.
     pub fn new(name: impl Into<String>) -> Self {
         Milestone {
             name: name.into(),
@@ -95,6 +112,7 @@ impl Milestone {
         }
     }
 
+    /// Sets the target date.
     pub fn target_date(mut self, d: DateTime) -> Self {
         self.target_date = Some(d);
         self
@@ -120,8 +138,11 @@ impl Milestone {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MilestoneProgress {
+    /// The milestone's name.
     pub milestone_name: String,
+    /// The name of its portfolio.
     pub portfolio_name: String,
+    /// The milestone's target date; `None` when it has none.
     #[serde(with = "naive")]
     pub target_date: Option<DateTime>,
     /// Tasks of the milestone that still exist on the server.
@@ -143,16 +164,25 @@ pub struct MilestoneProgress {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
 pub struct DependencyEdge {
+    /// Id of the blocking task.
     pub task_id: i64,
+    /// Title of the blocking task.
     pub task_title: String,
+    /// Project id of the blocking task.
     pub task_project_id: i64,
+    /// Project name of the blocking task.
     pub task_project_name: String,
+    /// Id of the blocked task.
     pub opposite_task_id: i64,
+    /// Title of the blocked task.
     pub opposite_task_title: String,
+    /// Project id of the blocked task.
     pub opposite_task_project_id: i64,
+    /// Project name of the blocked task.
     pub opposite_task_project_name: String,
     /// Always `blocks` (the direction every edge is normalised to).
     pub link_label: String,
+    /// The two tasks are in different projects.
     pub is_cross_project: bool,
     /// The blocker is closed.
     pub is_resolved: bool,

@@ -29,6 +29,8 @@ pub struct RemotePortfolioBackend {
 }
 
 impl RemotePortfolioBackend {
+    /// The plugin's portfolios on the server `kb` talks to, with the default
+    /// [`BatchOptions`]; nothing is sent until a method is called.
     pub fn new(kb: KanboardClient) -> Self {
         RemotePortfolioBackend {
             kb,
@@ -36,6 +38,7 @@ impl RemotePortfolioBackend {
         }
     }
 
+    /// How reads of many milestones and tasks are grouped into batches.
     pub fn batch_options(mut self, opts: BatchOptions) -> Self {
         self.opts = opts;
         self

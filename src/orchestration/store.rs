@@ -77,23 +77,28 @@ struct Content {
 pub struct PortfolioUpdate {
     /// A new name (must not be taken).
     pub name: Option<String>,
+    /// A new description (empty clears it).
     pub description: Option<String>,
     /// The whole new project list.
     pub project_ids: Option<Vec<i64>>,
 }
 
 impl PortfolioUpdate {
+    /// An update that changes nothing.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Renames the portfolio (a blank or taken name is refused).
     pub fn name(mut self, n: impl Into<String>) -> Self {
         self.name = Some(n.into());
         self
     }
+    /// Replaces the description.
     pub fn description(mut self, d: impl Into<String>) -> Self {
         self.description = Some(d.into());
         self
     }
+    /// Replaces the project list (repeated ids are kept once).
     pub fn project_ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
         self.project_ids = Some(ids.into_iter().collect());
         self
@@ -111,13 +116,16 @@ pub struct MilestoneUpdate {
 }
 
 impl MilestoneUpdate {
+    /// An update that changes nothing.
     pub fn new() -> Self {
         Self::default()
     }
+    /// Renames the milestone (a blank name, or one the portfolio has, is refused).
     pub fn name(mut self, n: impl Into<String>) -> Self {
         self.name = Some(n.into());
         self
     }
+    /// Sets the target date, or clears it with `None`.
     pub fn target_date(mut self, d: Option<DateTime>) -> Self {
         self.target_date = Some(d);
         self
@@ -141,6 +149,7 @@ impl LocalPortfolioStore {
         Ok(Self::new(default_store_path()?))
     }
 
+    /// The store file (it may not exist yet).
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -302,6 +311,7 @@ impl LocalPortfolioStore {
         })
     }
 
+    /// One portfolio by its exact name; [`Error::PortfolioNotFound`] when there is none.
     pub fn get_portfolio(&self, name: &str) -> Result<Portfolio> {
         self.load()?
             .into_iter()
@@ -309,6 +319,8 @@ impl LocalPortfolioStore {
             .ok_or_else(|| Error::PortfolioNotFound { name: name.into() })
     }
 
+    /// Applies `update` and gives the portfolio as now stored; a rename also renames it in
+    /// each milestone's `portfolio_name`.
     pub fn update_portfolio(&self, name: &str, update: PortfolioUpdate) -> Result<Portfolio> {
         if let Some(n) = &update.name {
             check_name(n, "portfolio")?;
@@ -365,6 +377,8 @@ impl LocalPortfolioStore {
         })
     }
 
+    /// Takes a project out of the portfolio (no change when it is not there); its tasks stay
+    /// in the milestones.
     pub fn remove_project(&self, portfolio: &str, project_id: i64) -> Result<Portfolio> {
         self.update(|all| {
             let p = find_mut(all, portfolio)?;
@@ -376,6 +390,8 @@ impl LocalPortfolioStore {
 
     // ----- milestones -----
 
+    /// Adds a milestone without tasks; a blank name is [`Error::Invalid`], one the portfolio
+    /// has [`Error::MilestoneExists`].
     pub fn add_milestone(
         &self,
         portfolio: &str,
@@ -400,6 +416,7 @@ impl LocalPortfolioStore {
         })
     }
 
+    /// Renames a milestone or changes its target date, as `update` says.
     pub fn update_milestone(
         &self,
         portfolio: &str,

@@ -63,8 +63,8 @@ pub fn edited_schema() -> Vec<MethodSpec> {
     let yaml = std::fs::read_to_string(path).unwrap();
     let yaml = replace_once(
         &yaml,
-        "        rpc: getColumn\n        doc: One column by id.\n        params:\n          column_id: ColumnId\n",
-        "        rpc: getColumn\n        doc: One column by id.\n        params:\n          col_id: ColumnId\n",
+        "        rpc: getColumn\n        doc: One column by id.\n        params:\n          column_id: {type: ColumnId, doc: \"Id of the column, in any project.\"}\n",
+        "        rpc: getColumn\n        doc: One column by id.\n        params:\n          col_id: {type: ColumnId, doc: \"Id of the column, in any project.\"}\n",
     );
     let start = yaml.find("      change_column_position:\n").unwrap();
     let end = start + yaml[start..].find("      update_column:\n").unwrap();
@@ -73,8 +73,8 @@ pub fn edited_schema() -> Vec<MethodSpec> {
     let yaml = replace_once(
         &yaml,
         "      update_column:\n",
-        "      get_column_colour:\n        rpc: getColumnColour\n        doc: A column's colour.\n        \
-         params:\n          column_id: ColumnId\n        returns: {kind: value, type: string}\n      update_column:\n",
+        "      get_column_colour:\n        rpc: getColumnColour\n        doc: The colour a column is drawn in.\n        \
+         params:\n          column_id: {type: ColumnId, doc: \"Id of the column, in any project.\"}\n        returns: {kind: value, type: string}\n      update_column:\n",
     );
     schema_from_yaml(&yaml)
 }
