@@ -1,0 +1,127 @@
+//! Token emission: checked schema in, one Rust file out.
+//!
+//! Generated items call into hand-written runtime code (`crate::de`, `crate::request`,
+//! `crate::descriptor`) so that the logic lives in one tested place and the output stays data.
+
+mod builders;
+mod descriptors;
+mod models;
+
+use self::builders::resource_mod;
+use self::descriptors::descriptor;
+use self::models::{enum_def, id_def, model_def, model_descriptor, senders};
+use crate::ir::Api;
+use crate::naming;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = ...]` lines for a block of text.
+fn docs(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| format!(" {l}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+pub fn api(api: &Api) -> TokenStream {
+    let ids = api.ids.iter().map(|(name, doc)| id_def(name, doc));
+    let enums = api.enums.iter().map(enum_def);
+    let models = api
+        .models
+        .iter()
+        .map(|m| model_def(m, &senders(api, &m.name)));
+    let resources = api.resources.iter().map(resource_mod);
+    let accessors = api.resources.iter().map(|r| {
+        let m = naming::field(&r.name);
+        let ty = naming::resource(&r.name);
+        let modname = naming::field(&r.name);
+        let doc = docs(&format!(
+            "The `{}` resource: {}",
+            r.name,
+            first_sentence(&r.doc)
+        ));
+        quote! {
+            #doc
+            pub fn #m(&self) -> api::#modname::#ty {
+                api::#modname::#ty::new(self.clone())
+            }
+        }
+    });
+    let descriptors = api
+        .resources
+        .iter()
+        .flat_map(|r| r.methods.iter().map(move |m| descriptor(r, m)));
+    let all = api
+        .resources
+        .iter()
+        .flat_map(|r| r.methods.iter())
+        .map(|m| naming::descriptor(&m.rpc));
+    let resource_rows = api.resources.iter().map(|r| {
+        let name = &r.name;
+        let summary = first_sentence(&r.doc);
+        let plugin = match &r.plugin {
+            Some(p) => quote!(Some(#p)),
+            None => quote!(None),
+        };
+        quote!(crate::descriptor::ResourceDescriptor { name: #name, summary: #summary, plugin: #plugin })
+    });
+    let model_rows = api.models.iter().map(model_descriptor);
+    let id_rows = api.ids.iter().map(|(name, doc)| {
+        let summary = first_sentence(doc);
+        quote!(crate::descriptor::IdDescriptor { name: #name, summary: #summary })
+    });
+    let enum_rows = api.enums.iter().map(|e| {
+        let name = &e.name;
+        let summary = first_sentence(&e.doc);
+        let values = e.values.iter().map(|(w, _)| w.as_str());
+        quote!(crate::descriptor::EnumDescriptor { name: #name, summary: #summary, values: &[#(#values),*] })
+    });
+    quote! {
+        /// Models that results decode into, one per result shape the server sends.
+        pub mod models {
+            #(#ids)*
+            #(#enums)*
+            #(#models)*
+        }
+
+        /// One module per resource: the handle returned by the client's accessor and one request
+        /// builder per method.
+        pub mod api {
+            #(#resources)*
+
+            /// A static description of every method in the schema, for tools that work on the
+            /// API as data (drift checks, the command line).
+            pub mod descriptors {
+                #[allow(unused_imports)]
+                use crate::descriptor::{
+                    Deviation, DeviationKind, MethodDescriptor, Outcome, ParamDescriptor, ReturnDescriptor,
+                    ReturnKind,
+                };
+                #(#descriptors)*
+
+                /// Every method, in schema order.
+                pub static METHODS: &[&MethodDescriptor] = &[#(&#all),*];
+
+                /// Every resource, in schema order.
+                pub static RESOURCES: &[crate::descriptor::ResourceDescriptor] = &[#(#resource_rows),*];
+
+                /// Every id type, in schema order.
+                pub static IDS: &[crate::descriptor::IdDescriptor] = &[#(#id_rows),*];
+
+                /// Every enum with its known values, in schema order.
+                pub static ENUMS: &[crate::descriptor::EnumDescriptor] = &[#(#enum_rows),*];
+
+                /// Every model with its keys, in schema order.
+                pub static MODELS: &[crate::descriptor::ModelDescriptor] = &[#(#model_rows),*];
+
+            }
+        }
+
+        impl crate::KanboardClient {
+            #(#accessors)*
+        }
+    }
+}
+
+fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    line.to_owned()
+}
