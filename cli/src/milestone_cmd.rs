@@ -3,7 +3,7 @@
 
 use crate::ctx::Ctx;
 use crate::failure::{Exit, Failure};
-use crate::node::{Handler, Node};
+use crate::node::{Handler, Node, run_subcommand};
 use crate::orch::{self, quote};
 use crate::output::Outcome;
 use crate::portfolio_cmd::int_arg;
@@ -44,15 +44,9 @@ pub fn node() -> Node {
     Node::leaf(
         group,
         Handler::Fn(|ctx, m| {
-            Box::pin(async move {
-                let (sub, sm) = m
-                    .subcommand()
-                    .ok_or_else(|| Failure::usage("a milestone command is needed"))?;
-                match run(ctx, sub, sm).await {
-                    Some(done) => done.map(Some),
-                    None => Err(Failure::usage(format!("unknown command `milestone {sub}`"))),
-                }
-            })
+            Box::pin(run_subcommand("milestone", m, move |sub, sm| {
+                run(ctx, sub, sm)
+            }))
         }),
     )
 }

@@ -139,3 +139,19 @@ impl Node {
         self.children.is_empty()
     }
 }
+
+/// Runs the subcommand typed under a group whose handler reads its own subcommands (`portfolio`,
+/// `milestone`): `run` gives `None` for a name it does not have.
+pub async fn run_subcommand<'a, F, Fut>(group: &str, m: &'a ArgMatches, run: F) -> Done
+where
+    F: FnOnce(&'a str, &'a ArgMatches) -> Fut,
+    Fut: Future<Output = Option<Result<Outcome, Failure>>>,
+{
+    let (sub, sm) = m
+        .subcommand()
+        .ok_or_else(|| Failure::usage(format!("a {group} command is needed")))?;
+    match run(sub, sm).await {
+        Some(done) => done.map(Some),
+        None => Err(Failure::usage(format!("unknown command `{group} {sub}`"))),
+    }
+}

@@ -14,7 +14,7 @@ use sync::sync;
 
 use crate::ctx::Ctx;
 use crate::failure::Failure;
-use crate::node::{Handler, Node};
+use crate::node::{Handler, Node, run_subcommand};
 use crate::output::Outcome;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
@@ -63,15 +63,9 @@ pub fn node() -> Node {
     Node::leaf(
         group,
         Handler::Fn(|ctx, m| {
-            Box::pin(async move {
-                let (sub, sm) = m
-                    .subcommand()
-                    .ok_or_else(|| Failure::usage("a portfolio command is needed"))?;
-                match run(ctx, sub, sm).await {
-                    Some(done) => done.map(Some),
-                    None => Err(Failure::usage(format!("unknown command `portfolio {sub}`"))),
-                }
-            })
+            Box::pin(run_subcommand("portfolio", m, move |sub, sm| {
+                run(ctx, sub, sm)
+            }))
         }),
     )
 }
