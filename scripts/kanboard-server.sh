@@ -23,7 +23,7 @@
 #   PG_USER                   as root: the user PostgreSQL runs as (default postgres, else nobody)
 #   MARIADBD                  mariadbd binary (default mariadbd, also looked for in /usr/sbin)
 #   KANBOARD_SERIALIZE_WRITES 1: one writing request at a time (scripts/kanboard-write-lock.php),
-#                             0: Kanboard as is; default 1 with --nginx, 0 with php -S
+#                             0: Kanboard as is; default 1 with SQLite or --nginx, else 0
 #   PHP                       php binary (default php)
 #   PHP_FPM                   php-fpm binary for --nginx (default php-fpmX.Y, X.Y = $PHP's version)
 #   NGINX                     nginx binary for --nginx (default nginx)
@@ -529,7 +529,8 @@ cmd_start() {
     esac
     local serialize="${KANBOARD_SERIALIZE_WRITES:-}"
     if [ -z "$serialize" ]; then
-        if [ "$mode" = nginx ]; then serialize=1; else serialize=0; fi
+        # SQLite needs it under concurrent writes (see kanboard-write-lock.php), whatever serves PHP.
+        if [ "$mode" = nginx ] || [ "$db" = sqlite ]; then serialize=1; else serialize=0; fi
     fi
     [[ "$serialize" =~ ^[01]$ ]] || die "KANBOARD_SERIALIZE_WRITES must be 0 or 1, got '$serialize'"
     local prepend=""

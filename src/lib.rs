@@ -16,7 +16,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Ids are types of their own (`ProjectId`, `TaskId`, `ColumnId`, `SwimlaneId`, `UserId`),
+//! Ids are types of their own, one per kind the schema declares (`ProjectId`, `TaskId`, `UserId`, …),
 //! integers on the wire: a task's project id where its id belongs does not compile.
 //!
 //! ```no_run

@@ -535,7 +535,7 @@ async fn tags(kb: &KanboardClient, t: &Tally, p: ProjectId, t2: TaskId) {
         on_task.values().map(String::as_str).collect::<Vec<_>>(),
         ["later", "new-one"]
     );
-    assert_eq!(on_task.get_index_of(&tg), Some(0));
+    assert_eq!(on_task.get_index_of(&tg.get()), Some(0));
     kb.tags()
         .set_task_tags(p, t2, Vec::<String>::new())
         .send()
@@ -639,7 +639,8 @@ async fn links_and_task_links(kb: &KanboardClient, t: &Tally, t1: TaskId, t2: Ta
             .send()
             .await
             .unwrap()
-            .opposite_id,
+            .opposite_id
+            .get(),
         0
     );
     kb.links().remove_link(opposite).send().await.unwrap();

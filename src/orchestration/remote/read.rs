@@ -2,7 +2,9 @@
 
 use super::RemotePortfolioBackend;
 use super::rows::*;
-use crate::models::{PluginMilestone, PluginMilestoneTask, PluginPortfolio};
+use crate::models::{
+    MilestoneId, PluginMilestone, PluginMilestoneTask, PluginPortfolio, PortfolioId,
+};
 use crate::orchestration::error::{Error, Result};
 use crate::orchestration::fetch::Plan;
 use crate::orchestration::models::{Milestone, Portfolio};
@@ -44,7 +46,7 @@ impl RemotePortfolioBackend {
 
     pub(super) async fn milestone_tasks(
         &self,
-        milestone_id: i64,
+        milestone_id: MilestoneId,
     ) -> Result<Vec<PluginMilestoneTask>> {
         self.kb
             .milestones()
@@ -116,7 +118,7 @@ impl RemotePortfolioBackend {
 
     /// Adds projects in one batch; the plugin's answer carries no information, so the caller
     /// reads back.
-    pub(super) async fn add_projects(&self, portfolio_id: i64, ids: &[i64]) -> Result<()> {
+    pub(super) async fn add_projects(&self, portfolio_id: PortfolioId, ids: &[i64]) -> Result<()> {
         let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
         for &id in ids {
