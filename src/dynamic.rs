@@ -229,9 +229,12 @@ fn check(ty: &str, v: &Value) -> std::result::Result<(), String> {
         "float" => expect("a number"),
         "bool" if v.is_boolean() => Ok(()),
         "bool" => expect("true or false"),
-        "string" | "date" | "secret" if v.is_string() => Ok(()),
+        "date" => match v {
+            Value::String(s) => crate::DateInput::check(s),
+            _ => expect("a date as text (2026-12-31 or 2026-12-31 17:00)"),
+        },
+        "string" | "secret" if v.is_string() => Ok(()),
         "string" | "secret" => expect("text"),
-        "date" => expect("a date as text (2026-12-31 or 2026-12-31 17:00)"),
         "json" => Ok(()),
         "bytes" => match v {
             Value::String(s) if base64_ok(s) => Ok(()),
@@ -420,6 +423,13 @@ mod tests {
         assert!(check("Color", &json!(3)).is_err());
         assert!(check("string?", &json!(null)).is_ok());
         assert!(check("bool", &json!(1)).is_err());
+        assert!(check("date", &json!("2026-12-31 17:00")).is_ok());
+        assert!(
+            check("date", &json!("12/31/2026")).is_ok(),
+            "the server's own format"
+        );
+        assert!(check("date", &json!("2026-13-45")).is_err());
+        assert!(check("date", &json!("2026-02-28 25:00")).is_err());
         assert!(check("NoSuchType", &json!(1)).is_err());
     }
 

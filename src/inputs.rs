@@ -53,6 +53,37 @@ impl serde::Serialize for Secret {
 pub struct DateInput(String);
 
 impl DateInput {
+    /// Refuses text written as an ISO date that is not one (`2026-13-45`, `2026-02-28 25:00`),
+    /// which the server would answer with a bare `false`. Kanboard takes `YYYY-MM-DD` or
+    /// `YYYY_MM_DD`, optionally with ` HH:MM`, a Unix timestamp, or the date format its settings
+    /// name (`12/31/2026`, ...); text of another shape is left for the server to judge.
+    pub fn check(text: &str) -> Result<(), String> {
+        let bad = |why: String| {
+            Err(format!(
+                "{text:?} is not a date: {why} (write 2026-12-31 or 2026-12-31 17:00)"
+            ))
+        };
+        let (day, time) = match text.split_once(' ') {
+            Some((d, t)) => (d, Some(t)),
+            None => (text, None),
+        };
+        let iso = day.len() >= 5
+            && day.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && matches!(day.as_bytes()[4], b'-' | b'_');
+        if !iso {
+            return Ok(());
+        }
+        if let Err(e) = jiff::civil::Date::strptime("%Y-%m-%d", day.replace('_', "-")) {
+            return bad(e.to_string());
+        }
+        match time {
+            Some(t) if jiff::civil::Time::strptime("%H:%M", t).is_err() => {
+                bad(format!("the time {t:?} is not HH:MM"))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The text sent to the server, e.g. `2026-12-31` or `2026-12-31 17:00`.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -133,14 +133,25 @@ pub fn run(args: Vec<std::ffi::OsString>) -> i32 {
         None => Err(Failure::usage("a command is needed").hint("see kanboard --help")),
     };
     let printed = result.and_then(|outcome| match outcome {
-        Some(o) => output::print(&ctx.style(), &o).or_else(|e| {
-            // A closed pipe (`kanboard ... | head`) is not an error worth reporting.
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                Ok(())
-            } else {
-                Err(Failure::other(format!("cannot write the output: {e}")))
+        Some(o) => {
+            let style = ctx.style();
+            let (unknown, fields) = output::unknown_columns(&style, &o);
+            if !unknown.is_empty() {
+                return Err(Failure::usage(format!(
+                    "--columns: no field named {}",
+                    unknown.join(", ")
+                ))
+                .hint(format!("the fields are {}", fields.join(", "))));
             }
-        }),
+            output::print(&style, &o).or_else(|e| {
+                // A closed pipe (`kanboard ... | head`) is not an error worth reporting.
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(())
+                } else {
+                    Err(Failure::other(format!("cannot write the output: {e}")))
+                }
+            })
+        }
         None => Ok(()),
     });
     match printed {

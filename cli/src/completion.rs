@@ -3,6 +3,7 @@
 
 use crate::failure::Failure;
 use crate::node::{Handler, Node};
+use crate::output::Outcome;
 use clap::{Arg, ArgMatches, Command};
 use clap_complete::Shell;
 use std::path::PathBuf;
@@ -15,9 +16,14 @@ fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true);
     for s in SHELLS {
-        c = c.subcommand(Command::new(s).about(format!(
-            "Print the {s} completion script (e.g. `eval \"$(kanboard completion {s})\"`)"
-        )));
+        let load = if s == "fish" {
+            "kanboard completion fish | source".to_owned()
+        } else {
+            format!("eval \"$(kanboard completion {s})\"")
+        };
+        c = c.subcommand(
+            Command::new(s).about(format!("Print the {s} completion script (e.g. `{load}`)")),
+        );
     }
     c.subcommand(
         Command::new("install")
@@ -58,12 +64,14 @@ pub fn node() -> Node {
         command(),
         Handler::Fn(|ctx, m| {
             let tree = ctx.command_tree;
-            Box::pin(async move { run(m, tree).map(|()| None) })
+            Box::pin(async move { run(m, tree).map(Some) })
         }),
     )
 }
 
-fn run(m: &ArgMatches, tree: fn() -> Command) -> Result<(), Failure> {
+/// Everything is returned as an outcome, so a closed or full stdout (`| head -1`, `>/dev/full`)
+/// ends as output errors do, never in a panic.
+fn run(m: &ArgMatches, tree: fn() -> Command) -> Result<Outcome, Failure> {
     let (sub, sm) = m.subcommand().expect("subcommand required");
     let io = |p: &PathBuf, e: std::io::Error| {
         Failure::other(format!("cannot write {}: {e}", p.display()))
@@ -79,15 +87,18 @@ fn run(m: &ArgMatches, tree: fn() -> Command) -> Result<(), Failure> {
                 std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
                 let target = dir.join("kanboard.fish");
                 std::fs::write(&target, script("fish", tree)).map_err(|e| io(&target, e))?;
-                println!("✓ Fish completion installed to {}", target.display());
+                Ok(Outcome::Text(format!(
+                    "✓ Fish completion installed to {}\n",
+                    target.display()
+                )))
             } else {
                 let rc = home()?.join(if shell == "zsh" { ".zshrc" } else { ".bashrc" });
                 let existing = std::fs::read_to_string(&rc).unwrap_or_default();
                 if existing.contains("kanboard completion") {
-                    println!(
-                        "Completion already present in {}: nothing to do.",
+                    Ok(Outcome::Text(format!(
+                        "Completion already present in {}: nothing to do.\n",
                         rc.display()
-                    );
+                    )))
                 } else {
                     use std::io::Write;
                     let mut f = std::fs::OpenOptions::new()
@@ -100,14 +111,13 @@ fn run(m: &ArgMatches, tree: fn() -> Command) -> Result<(), Failure> {
                         "\n# kanboard completion\neval \"$(kanboard completion {shell})\"\n"
                     )
                     .map_err(|e| io(&rc, e))?;
-                    println!(
-                        "✓ {shell} completion installed to {}; open a new shell to use it",
+                    Ok(Outcome::Text(format!(
+                        "✓ {shell} completion installed to {}; open a new shell to use it\n",
                         rc.display()
-                    );
+                    )))
                 }
             }
         }
-        shell => print!("{}", script(shell, tree)),
+        shell => Ok(Outcome::Text(script(shell, tree))),
     }
-    Ok(())
 }

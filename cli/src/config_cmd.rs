@@ -23,13 +23,43 @@ fn command() -> Command {
                         .long("force")
                         .action(ArgAction::SetTrue)
                         .help("Replace the profile if the file already has it"),
-                ),
+                )
+                .args(INIT_VALUES.iter().map(|(long, value, help)| {
+                    // Also accepted after `init`, where its help offers them; the global option
+                    // before the command works too.
+                    Arg::new(format!("init-{long}"))
+                        .long(*long)
+                        .value_name(*value)
+                        .help(*help)
+                })),
         )
         .subcommand(Command::new("show").about("Each setting, where it comes from, secrets masked"))
         .subcommand(Command::new("test").about("Connect and print the server's version"))
         .subcommand(Command::new("path").about("Print the config file's path"))
         .subcommand(Command::new("profiles").about("List the profiles of the config file"))
 }
+
+/// The settings `config init` takes after its name: (option, value name, help).
+const INIT_VALUES: [(&str, &str, &str); 6] = [
+    (
+        "url",
+        "URL",
+        "Kanboard JSON-RPC endpoint, e.g. https://kb.example/jsonrpc.php",
+    ),
+    ("token", "TOKEN", "Application API token"),
+    ("profile", "NAME", "Profile to write (default: `default`)"),
+    (
+        "auth-mode",
+        "MODE",
+        "app (API token) or user (username and password)",
+    ),
+    ("username", "NAME", "User login for --auth-mode user"),
+    (
+        "password",
+        "PASSWORD",
+        "Password or personal access token for --auth-mode user",
+    ),
+];
 
 fn rows(v: Vec<Value>) -> Outcome {
     Outcome::Value(Value::Array(v), Some(ReturnKind::List))
@@ -45,8 +75,11 @@ async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
     match sub {
         "path" => {
             let l = ctx.layers()?;
-            println!("{}", l.file.path().display());
-            Ok(None)
+            // Printed as an outcome, so a closed or full stdout is an error, not a panic.
+            Ok(Some(Outcome::Text(format!(
+                "{}\n",
+                l.file.path().display()
+            ))))
         }
         "profiles" => {
             let l = ctx.layers()?;
@@ -90,13 +123,28 @@ async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
                 json!({"key": "server_version", "value": version}),
             ])))
         }
-        "init" => init(ctx, sm.get_flag("force")).map(Some),
+        "init" => init(ctx, sm).map(Some),
         _ => unreachable!("clap knows the subcommands"),
     }
 }
 
-fn init(ctx: &Ctx, force: bool) -> Result<Outcome, Failure> {
-    let o = &ctx.overrides;
+fn init(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
+    let force = m.get_flag("force");
+    let mut o = ctx.overrides.clone();
+    let given = |long: &str| m.get_one::<String>(&format!("init-{long}")).cloned();
+    for (slot, long) in [
+        (&mut o.url, "url"),
+        (&mut o.token, "token"),
+        (&mut o.profile, "profile"),
+        (&mut o.auth_mode, "auth-mode"),
+        (&mut o.username, "username"),
+        (&mut o.password, "password"),
+    ] {
+        if let Some(v) = given(long) {
+            *slot = Some(v);
+        }
+    }
+    let o = &o;
     let path = match &o.config_file {
         Some(p) => p.clone(),
         None => ConfigFile::path_from(&|k| std::env::var(k).ok()).map_err(Failure::from)?,

@@ -160,7 +160,13 @@ impl Ctx {
                     None => format!("the server lacks `{method}`: an older Kanboard, or a misspelt method name"),
                 },
             ),
-            Error::Server { .. } => Some("the server failed; its PHP error log says why".into()),
+            // A web page where JSON-RPC was expected: most often the URL lacks /jsonrpc.php.
+            Error::Response { body, .. } if looks_like_html(body.as_str()) => Some(format!(
+                "the server answered with a web page, not JSON-RPC: give the endpoint itself, usually ending in /jsonrpc.php, as {} ({})",
+                self.origin(Field::Url),
+                Field::Url.flag()
+            )),
+            Error::Server { .. } => Some("the server failed; its error log says why".into()),
             Error::Validation { .. } => Some("see the command's --help for its parameters".into()),
             Error::Redirect { .. } => Some(format!(
                 "give the JSON-RPC endpoint itself (usually ending in /jsonrpc.php) as {} ({}): redirects are not followed, so credentials and data never go elsewhere",
@@ -181,4 +187,12 @@ impl Ctx {
             None => f,
         }
     }
+}
+
+/// Whether a reply body is an HTML page (a login or index page, a proxy's error page).
+fn looks_like_html(body: &str) -> bool {
+    let head = body.trim_start();
+    let head = &head[..head.floor_char_boundary(200)];
+    let lower = head.to_ascii_lowercase();
+    lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<head")
 }

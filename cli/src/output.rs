@@ -153,6 +153,45 @@ fn pretty(v: &Value) -> String {
     s
 }
 
+/// The names in `--columns` that no record of the outcome has (empty when every name is known,
+/// or the outcome has no records to pick from), with the names it does have.
+pub fn unknown_columns(style: &Style, outcome: &Outcome) -> (Vec<String>, Vec<String>) {
+    let (Some(wanted), Some((v, kind))) = (&style.columns, outcome.data()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let fields: Vec<String> = match Rows::of(v, kind) {
+        Rows::Records(rows) => {
+            let mut names: Vec<String> = Vec::new();
+            for k in rows.iter().flat_map(|r| r.keys()) {
+                if !names.contains(k) {
+                    names.push(k.clone());
+                }
+            }
+            names
+        }
+        Rows::Record(r) => r.keys().cloned().collect(),
+        _ => return (Vec::new(), Vec::new()),
+    };
+    let unknown = wanted
+        .iter()
+        .filter(|w| !fields.contains(w))
+        .cloned()
+        .collect();
+    (unknown, fields)
+}
+
+impl Outcome {
+    /// The data of an outcome that prints records, with its kind.
+    fn data(&self) -> Option<(&Value, Option<ReturnKind>)> {
+        match self {
+            Outcome::Value(v, kind) => Some((v, *kind)),
+            Outcome::Listing(v, _) => Some((v, Some(ReturnKind::List))),
+            Outcome::Report(_, v) => Some((v, None)),
+            _ => None,
+        }
+    }
+}
+
 /// A result seen as printable data.
 enum Rows {
     /// Nothing (a null result).

@@ -135,6 +135,9 @@ fn typed(arg: Arg, k: Kind) -> Arg {
         Kind::Float => arg.value_parser(clap::value_parser!(f64)),
         Kind::Bool => arg.value_parser(clap::builder::BoolishValueParser::new()),
         Kind::Json => arg.value_parser(parse_json),
+        Kind::Date => {
+            arg.value_parser(|s: &str| kanboard::DateInput::check(s).map(|()| s.to_owned()))
+        }
         _ => arg.value_parser(clap::builder::NonEmptyStringValueParser::new()),
     }
 }

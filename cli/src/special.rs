@@ -24,7 +24,7 @@ fn int_arg(id: &'static str, help: &'static str) -> Arg {
 
 fn download(name: &str, ids: &[(&'static str, &'static str)], rpc: &str) -> Command {
     let mut c = Command::new(name.to_owned()).about(format!(
-        "Download a file to disk [kanboard-cli's `download`; calls `{rpc}`]"
+        "Download a file to disk, or to standard output with --output - [calls `{rpc}`]"
     ));
     for (id, help) in ids {
         c = c.arg(int_arg(id, help));
@@ -33,7 +33,7 @@ fn download(name: &str, ids: &[(&'static str, &'static str)], rpc: &str) -> Comm
         Arg::new("output")
             .long("output")
             .value_name("PATH")
-            .help("Where to write it (default: the file's own name, in the current directory)"),
+            .help("Where to write it, - for standard output (default: the file's own name, in the current directory)"),
     )
 }
 
@@ -145,6 +145,16 @@ fn local_name(method: &str, name: &str) -> Result<String, Failure> {
 }
 
 fn save(dest: &str, file_id: i64, bytes: &[u8]) -> Done {
+    if dest == "-" {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(bytes).and_then(|()| out.flush()) {
+            // A reader that stops early (`| head -c 10`) is not an error.
+            Ok(()) => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(None),
+            Err(e) => Err(Failure::other(format!("cannot write the output: {e}"))),
+        };
+    }
     std::fs::write(dest, bytes).map_err(|e| {
         Failure::other(format!("cannot write {dest}: {e}"))
             .hint("give --output with a writable path")

@@ -98,7 +98,15 @@ impl Spec {
                         .long(long.clone())
                         .value_parser(clap::builder::PossibleValuesParser::new(names))
                         .default_value(default.clone())
-                        .help(format!("Sent as `{}`", desc.wire))
+                        .help(
+                            desc.doc
+                                .split(". ")
+                                .next()
+                                .unwrap_or_default()
+                                .trim_end_matches('.')
+                                .to_owned()
+                                + ".",
+                        )
                 } else if *pairs {
                     Arg::new(id)
                         .long(long.clone())
