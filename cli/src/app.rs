@@ -27,7 +27,7 @@ Examples:
   kanboard schema drift
 
 Exit codes: 0 ok, 1 other, 2 usage, 3 config, 4 auth, 5 not found, 6 connection, 7 server error,
-8 schema drift found.";
+8 schema drift found, 9 schema drift could not check.";
 
 fn global_args() -> Vec<Arg> {
     let opt = |id: &'static str, value: &'static str, help: &'static str| {

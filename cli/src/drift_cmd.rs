@@ -89,14 +89,21 @@ async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
     crate::output::print(&ctx.style(), &outcome)
         .map_err(|e| Failure::other(format!("cannot write the output: {e}")))?;
     let n = report.drift.findings.len();
-    let what = if n > 0 {
-        format!(
-            "the schema and the server differ ({n} difference{})",
-            if n == 1 { "" } else { "s" }
+    if n == 0 && report.drift.stale.is_empty() {
+        let u = report.drift.unchecked;
+        return Err(Failure::new(
+            Exit::Unchecked,
+            format!(
+                "could not check {u} of {} methods: no verdict (see the report)",
+                report.drift.schema_methods
+            ),
         )
-    } else {
-        "the probe could not finish for every method (see the report)".to_owned()
-    };
+        .hint("the server answered the probes in a way that proves nothing: is this a Kanboard, reached directly, with a token that has API access?"));
+    }
+    let what = format!(
+        "the schema and the server differ ({n} difference{})",
+        if n == 1 { "" } else { "s" }
+    );
     Err(Failure::new(Exit::Drift, what)
         .hint("a newer or patched Kanboard, or a plugin version the schema does not describe"))
 }

@@ -23,6 +23,9 @@ pub enum Exit {
     Server = 7,
     /// `schema drift` found that the schema and the server differ.
     Drift = 8,
+    /// `schema drift` could not check some methods and found no difference in the others: no
+    /// verdict either way.
+    Unchecked = 9,
 }
 
 /// A failed command: one message line, optionally a hint saying what fixes it.
@@ -161,6 +164,7 @@ mod tests {
             Exit::Connection,
             Exit::Server,
             Exit::Drift,
+            Exit::Unchecked,
         ];
         let mut codes: Vec<i32> = all.iter().map(|e| *e as i32).collect();
         codes.sort();

@@ -189,3 +189,28 @@ async fn a_download_to_dash_goes_to_standard_output() {
         "a file named - was written"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_drift_that_could_check_nothing_exits_9_not_8() {
+    let home = tempfile::tempdir().unwrap();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(kanboard_test_support::Echo(json!(true)))
+        .mount(&server)
+        .await;
+    let out = kanboard(home.path())
+        .args(["--url", &url(&server), "--token", "t", "schema", "drift"])
+        .output()
+        .unwrap();
+    let (stdout, err) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(9), "{err}");
+    assert!(
+        stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("COULD NOT CHECK")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("no drift"), "{stdout}");
+    assert!(err.contains("no verdict"), "{err}");
+}

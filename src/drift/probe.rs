@@ -195,7 +195,11 @@ pub async fn probe(
             }
             let calls = probes.into_iter().map(|p| (i, p));
             if own {
-                alone.push(calls.collect());
+                // A method with nothing left to ask (stopped, or finished) sends nothing.
+                let calls: Vec<_> = calls.collect();
+                if !calls.is_empty() {
+                    alone.push(calls);
+                }
             } else {
                 batch.extend(calls);
             }
@@ -335,9 +339,22 @@ fn report(
     let mut raw = Vec::new();
     let (mut user_only, mut bounded, mut manifest_only, mut stopped) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // HTTP 403 for every call is not a server whose methods are all user-only, but something in
+    // front of it (a proxy, a token without API access) refusing everything.
+    let refused_all = targets.len() > 1
+        && targets
+            .iter()
+            .all(|t| matches!(t.inference.observed(), Observed::UserOnly));
     for t in targets {
         let (spec, name) = (&t.spec, t.spec.name.clone());
-        let observed = t.inference.observed();
+        let mut observed = t.inference.observed();
+        if refused_all {
+            observed = Observed::Stopped {
+                reason: "every call was refused with HTTP 403 (a proxy in front of Kanboard, or a \
+                         token without API access?)"
+                    .into(),
+            };
+        }
         if !t.in_schema {
             match observed {
                 Observed::Absent => manifest_only.push(name),
@@ -384,12 +401,16 @@ fn report(
         }
     }
     let plugins_absent = absent_plugins(schema, &mut raw);
-    let drift = DriftReport::settle(
+    let mut drift = DriftReport::settle(
         format!("schema vs the server at {}", shown_url(client.url())),
         schema,
         raw,
         false,
     );
+    drift.unchecked = stopped
+        .iter()
+        .filter(|(m, _)| schema.iter().any(|s| &s.name == m))
+        .count();
     ProbeReport {
         drift,
         user_only,

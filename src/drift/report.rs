@@ -21,6 +21,9 @@ pub struct DriftReport {
     pub declared: Vec<DeclaredFinding>,
     /// Declared differences not found (only a full comparison, against a manifest, says so).
     pub stale: Vec<StaleDeviation>,
+    /// Schema methods the comparison could not decide (a probe's answers proved nothing about
+    /// them): no drift found is then not "no drift".
+    pub unchecked: usize,
 }
 
 /// A difference the schema declares, with its reasons.
@@ -87,12 +90,13 @@ impl DriftReport {
             findings,
             declared,
             stale,
+            unchecked: 0,
         }
     }
 
-    /// No undeclared difference and no stale declaration.
+    /// No undeclared difference, no stale declaration, and every method checked.
     pub fn is_clean(&self) -> bool {
-        self.findings.is_empty() && self.stale.is_empty()
+        self.findings.is_empty() && self.stale.is_empty() && self.unchecked == 0
     }
 }
 
@@ -104,7 +108,19 @@ impl fmt::Display for DriftReport {
         }
         writeln!(f)?;
         if self.findings.is_empty() {
-            writeln!(f, "no drift")?;
+            match self.unchecked {
+                0 => writeln!(f, "no drift")?,
+                n if n >= self.schema_methods => writeln!(
+                    f,
+                    "COULD NOT CHECK: none of the {n} methods could be checked (why below): no verdict"
+                )?,
+                n => writeln!(
+                    f,
+                    "COULD NOT CHECK {n} of {} methods (why below); no drift in the {} checked",
+                    self.schema_methods,
+                    self.schema_methods - n
+                )?,
+            }
         } else {
             let n = self.findings.len();
             writeln!(f, "{n} difference{}:", if n == 1 { "" } else { "s" })?;
