@@ -13,7 +13,7 @@ const ABOUT: &str = "Drive Kanboard from the shell: every JSON-RPC method, kanbo
 const AFTER_HELP: &str = "\
 Settings come from flags, then KANBOARD_URL, KANBOARD_TOKEN, KANBOARD_AUTH_MODE, KANBOARD_USERNAME,
 KANBOARD_PASSWORD, KANBOARD_OUTPUT_FORMAT, KANBOARD_PORTFOLIO_BACKEND, KANBOARD_TIMEOUT,
-KANBOARD_CA_CERT, KANBOARD_INSECURE, then the profile chosen by --profile, KANBOARD_PROFILE or
+KANBOARD_CA_CERT, KANBOARD_INSECURE, KANBOARD_AUTH_HEADER, then the profile chosen by --profile, KANBOARD_PROFILE or
 settings.default_profile in ~/.config/kanboard/config.toml. SSL_CERT_FILE replaces the system's
 CA certificates; --ca-cert adds to them.
 
@@ -60,6 +60,7 @@ fn global_args() -> Vec<Arg> {
             .help("Where portfolios live: local (JSON file) or remote (server plugin) [env: KANBOARD_PORTFOLIO_BACKEND]"),
         opt("timeout", "SECONDS", "Time allowed for each call [env: KANBOARD_TIMEOUT] [default: 30]"),
         opt("ca-cert", "PATH", "PEM file of CA certificates to trust besides the system's [env: KANBOARD_CA_CERT]"),
+        opt("auth-header", "NAME", "Header carrying the credentials, for a server whose API_AUTHENTICATION_HEADER names one (e.g. X-API-Auth) [env: KANBOARD_AUTH_HEADER]"),
         Arg::new("insecure")
             .long("insecure")
             .action(ArgAction::SetTrue)

@@ -32,6 +32,7 @@ impl Ctx {
         o.portfolio_backend = s("portfolio-backend");
         o.timeout = s("timeout");
         o.ca_cert = s("ca-cert");
+        o.auth_header = s("auth-header");
         o.insecure = m.get_flag("insecure").then(|| "true".to_owned());
         o.config_file = m.get_one::<PathBuf>("config").cloned();
         Ctx {

@@ -1,6 +1,6 @@
 //! `kanboard schema drift [--manifest FILE ...]`: the live probe of `kanboard::drift`, which asks
 //! the configured server about every schema method with calls it rejects before running them.
-//! Exit code 0 when the schema matches, 8 when it does not.
+//! Exit code 0 when the schema matches, 8 when it does not, 9 when the probe could not check (no verdict).
 
 use crate::ctx::Ctx;
 use crate::failure::{Exit, Failure};
@@ -26,7 +26,9 @@ fn command() -> Command {
                      method runs; the answers show whether it exists, its required parameters, its \
                      parameter count and whether it is user-only. Needs the application token (a \
                      user login would be recorded by Kanboard).\n\n\
-                     Exit code 0 when nothing differs, 8 when something does (the report lists it).",
+                     Exit code 0 when nothing differs, 8 when something does (the report lists \
+                     it), 9 when some methods could not be checked and the rest show no \
+                     difference (no verdict).",
                 )
                 .arg(
                     Arg::new("manifest")

@@ -214,3 +214,64 @@ async fn schema_drift_that_could_check_nothing_exits_9_not_8() {
     assert!(!stdout.contains("no drift"), "{stdout}");
     assert!(err.contains("no verdict"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_custom_credentials_header_is_sent_from_flag_env_or_profile() {
+    let home = tempfile::tempdir().unwrap();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::header_exists("x-api-auth"))
+        .respond_with(kanboard_test_support::Echo(json!("1.2.53")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let u = url(&server);
+    let flag = kanboard(home.path())
+        .args([
+            "--url",
+            &u,
+            "--token",
+            "t",
+            "--auth-header",
+            "X-API-Auth",
+            "app",
+            "version",
+        ])
+        .output()
+        .unwrap();
+    assert!(flag.status.success(), "{}", text(&flag.stderr));
+    let env = kanboard(home.path())
+        .env("KANBOARD_AUTH_HEADER", "X-API-Auth")
+        .args(["--url", &u, "--token", "t", "app", "version"])
+        .output()
+        .unwrap();
+    assert!(env.status.success(), "{}", text(&env.stderr));
+    for req in received(&server).await {
+        assert!(req.get("method").is_some());
+    }
+    // Without it the server refuses (401 here), and a bad name is a config error.
+    let none = kanboard(home.path())
+        .args(["--url", &u, "--token", "t", "app", "version"])
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(4), "{}", text(&none.stderr));
+    let bad = kanboard(home.path())
+        .args([
+            "--url",
+            &u,
+            "--token",
+            "t",
+            "--auth-header",
+            "not a header",
+            "app",
+            "version",
+        ])
+        .output()
+        .unwrap();
+    let err = text(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(3), "{err}");
+    assert!(err.contains("--auth-header"), "{err}");
+}

@@ -23,5 +23,7 @@ pub const CONFIG: &str = "KANBOARD_CONFIG";
 pub const TIMEOUT: &str = "KANBOARD_TIMEOUT";
 /// Not in kanboard-cli: a PEM file of CA certificates trusted besides the system's.
 pub const CA_CERT: &str = "KANBOARD_CA_CERT";
+/// Not in kanboard-cli: the header that carries the credentials (`X-API-Auth`).
+pub const AUTH_HEADER: &str = "KANBOARD_AUTH_HEADER";
 /// Not in kanboard-cli: `true` skips TLS certificate verification.
 pub const INSECURE: &str = "KANBOARD_INSECURE";

@@ -33,6 +33,8 @@ pub struct Overrides {
     pub ca_cert: Option<String>,
     /// `"true"` to skip TLS certificate verification.
     pub insecure: Option<String>,
+    /// The credentials header (`--auth-header`), e.g. `X-API-Auth`.
+    pub auth_header: Option<String>,
     /// The config file to read instead of the default one.
     pub config_file: Option<PathBuf>,
 }
@@ -50,6 +52,7 @@ impl fmt::Debug for Overrides {
             .field("password", &hidden(&self.password))
             .field("portfolio_backend", &self.portfolio_backend)
             .field("timeout", &self.timeout)
+            .field("auth_header", &self.auth_header)
             .field("ca_cert", &self.ca_cert)
             .field("insecure", &self.insecure)
             .field("config_file", &self.config_file)
@@ -121,11 +124,14 @@ pub enum Field {
     CaCert,
     /// Not in kanboard-cli: skip TLS certificate verification.
     Insecure,
+    /// Not in kanboard-cli: the header that carries the credentials, for a server whose
+    /// `API_AUTHENTICATION_HEADER` names one (`auth_header`).
+    AuthHeader,
 }
 
 impl Field {
     /// Every field, in the order `config show` prints them.
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Field::Url,
         Field::Token,
         Field::OutputFormat,
@@ -136,6 +142,7 @@ impl Field {
         Field::Timeout,
         Field::CaCert,
         Field::Insecure,
+        Field::AuthHeader,
     ];
 
     /// The key in a `[profiles.NAME]` table.
@@ -151,6 +158,7 @@ impl Field {
             Field::Timeout => "timeout",
             Field::CaCert => "ca_cert",
             Field::Insecure => "insecure",
+            Field::AuthHeader => "auth_header",
         }
     }
 
@@ -167,6 +175,7 @@ impl Field {
             Field::Timeout => "--timeout",
             Field::CaCert => "--ca-cert",
             Field::Insecure => "--insecure",
+            Field::AuthHeader => "--auth-header",
         }
     }
 
@@ -183,6 +192,7 @@ impl Field {
             Field::Timeout => env::TIMEOUT,
             Field::CaCert => env::CA_CERT,
             Field::Insecure => env::INSECURE,
+            Field::AuthHeader => env::AUTH_HEADER,
         }
     }
 
@@ -203,6 +213,7 @@ impl Field {
             Field::Timeout => o.timeout.as_ref(),
             Field::CaCert => o.ca_cert.as_ref(),
             Field::Insecure => o.insecure.as_ref(),
+            Field::AuthHeader => o.auth_header.as_ref(),
         }
     }
 

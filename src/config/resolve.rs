@@ -33,6 +33,8 @@ pub struct KanboardConfig {
     ca_cert_pem: Option<PemText>,
     /// Skip TLS certificate verification.
     pub insecure: bool,
+    /// The header that carries the credentials instead of `Authorization`.
+    pub auth_header: Option<String>,
     /// The config file that was read (it may not exist).
     pub config_file: PathBuf,
 }
@@ -104,6 +106,12 @@ impl KanboardConfig {
             _ => return Err(l.unfit(Field::Insecure, "is not true or false")),
         };
         let ca_cert = value(Field::CaCert).map(PathBuf::from);
+        let auth_header = value(Field::AuthHeader).filter(|h| !h.trim().is_empty());
+        if let Some(h) = &auth_header
+            && reqwest::header::HeaderName::from_bytes(h.trim().as_bytes()).is_err()
+        {
+            return Err(l.unfit(Field::AuthHeader, "is not an HTTP header name"));
+        }
         let ca_cert_pem = match &ca_cert {
             Some(path) => Some(read_ca_cert(l, path)?),
             None => None,
@@ -139,6 +147,7 @@ impl KanboardConfig {
             ca_cert,
             ca_cert_pem,
             insecure,
+            auth_header,
             config_file: l.file.path().to_owned(),
         })
     }
@@ -161,6 +170,9 @@ impl KanboardConfig {
             .danger_accept_invalid_certs(self.insecure);
         if let Some(pem) = &self.ca_cert_pem {
             b = b.add_root_certificate_pem(pem.0.clone());
+        }
+        if let Some(h) = &self.auth_header {
+            b = b.auth_header(h.trim());
         }
         match (self.auth_mode, &self.username, &self.password, &self.token) {
             (AuthMode::User, Some(u), Some(p), _) => b.user(u, p.expose()),
