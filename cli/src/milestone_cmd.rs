@@ -326,11 +326,27 @@ async fn remove_task(
     task_id: i64,
     m: &ArgMatches,
 ) -> Result<Outcome, Failure> {
+    let (backend, _) = orch::backend(ctx)?;
+    // Taking out a task that is not there changes nothing: say so rather than "removed".
+    let stored = backend
+        .get_portfolio(portfolio)
+        .await
+        .map_err(|e| orch::fail(ctx, e))?;
+    if let Some(ms) = stored.milestones.iter().find(|x| x.name == name)
+        && !ms.task_ids.contains(&task_id)
+    {
+        return Err(Failure::new(
+            Exit::NotFound,
+            format!("task #{task_id} is not in milestone '{name}' of portfolio '{portfolio}'"),
+        )
+        .hint(format!(
+            "`kanboard milestone show {portfolio} {name}` lists its tasks"
+        )));
+    }
     crate::prompt::confirm_removal(
         m,
         &format!("Remove task #{task_id} from milestone '{name}'?"),
     )?;
-    let (backend, _) = orch::backend(ctx)?;
     backend
         .remove_task_from_milestone(portfolio, name, task_id)
         .await

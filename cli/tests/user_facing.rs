@@ -275,3 +275,21 @@ async fn a_custom_credentials_header_is_sent_from_flag_env_or_profile() {
     assert_eq!(bad.status.code(), Some(3), "{err}");
     assert!(err.contains("--auth-header"), "{err}");
 }
+
+#[test]
+fn taking_out_a_task_that_is_not_in_the_milestone_is_not_found() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| kanboard(home.path()).args(args).output().unwrap();
+    assert!(run(&["portfolio", "create", "launch"]).status.success());
+    let made = run(&["milestone", "create", "launch", "Beta"]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let out = run(&["milestone", "remove-task", "launch", "Beta", "99", "--yes"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("task #99 is not in milestone 'Beta'"), "{err}");
+    assert!(
+        !text(&out.stdout).contains("removed"),
+        "{}",
+        text(&out.stdout)
+    );
+}
