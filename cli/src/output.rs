@@ -64,8 +64,12 @@ pub fn terminal_width() -> usize {
         .unwrap_or(120)
 }
 
-/// Longest cell shown in a list table; the rest is in `-o json`.
-const CELL_MAX: usize = 48;
+/// Longest cell shown in a list table at `width` columns: 48 characters, or two thirds of a wider
+/// terminal, so a long value (an action's class name, a path) shows whole where there is room;
+/// the rest is in `-o json`.
+fn cell_max(width: usize) -> usize {
+    48.max(width * 2 / 3)
+}
 
 /// Renders an outcome to text (what goes to stdout), and an optional note for stderr. Text for
 /// the terminal has its control characters made visible; `json` and `csv` data stay exact.
@@ -242,6 +246,8 @@ const FIRST: &[&str] = &[
     "scope",
     "role_id",
     "title",
+    // A comment's text: what a list of comments is read for.
+    "comment",
     "name",
     "label",
     "username",
@@ -401,7 +407,12 @@ impl Rows {
                 for r in rows {
                     t.add_row(
                         cols.iter()
-                            .map(|c| shorten(&one_line(&r.get(c).map(cell).unwrap_or_default())))
+                            .map(|c| {
+                                shorten(
+                                    &one_line(&r.get(c).map(cell).unwrap_or_default()),
+                                    style.width,
+                                )
+                            })
                             .collect::<Vec<_>>(),
                     );
                 }
@@ -423,11 +434,12 @@ fn one_line(s: &str) -> String {
     terminal_text::one_line(s)
 }
 
-fn shorten(s: &str) -> String {
-    if s.chars().count() <= CELL_MAX {
+fn shorten(s: &str, width: usize) -> String {
+    let max = cell_max(width);
+    if s.chars().count() <= max {
         s.to_owned()
     } else {
-        let mut t: String = s.chars().take(CELL_MAX - 1).collect();
+        let mut t: String = s.chars().take(max - 1).collect();
         t.push('…');
         t
     }
@@ -455,7 +467,7 @@ fn fit_columns(rows: &[Map<String, Value>], width: usize) -> (Vec<String>, usize
             .iter()
             .map(|r| {
                 r.get(c)
-                    .map(|v| shorten(&one_line(&cell(v))).chars().count())
+                    .map(|v| shorten(&one_line(&cell(v)), width).chars().count())
                     .unwrap_or(0)
             })
             .max()

@@ -293,3 +293,46 @@ fn taking_out_a_task_that_is_not_in_the_milestone_is_not_found() {
         text(&out.stdout)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn long_cells_show_whole_on_a_wide_terminal_and_comments_show_their_text() {
+    let home = tempfile::tempdir().unwrap();
+    let server = MockServer::start().await;
+    let class = r"\Kanboard\Action\TaskAssignCategorySwimlaneChange";
+    answer(
+        &server,
+        "getAvailableActions",
+        json!({class: "Assign automatically a category based on a change of swimlane"}),
+    )
+    .await;
+    answer(
+        &server,
+        "getAllComments",
+        json!([common::full(
+            "getAllComments",
+            json!({"id": 3, "comment": "Looks good to me"})
+        )]),
+    )
+    .await;
+    let u = url(&server);
+    let wide = kanboard(home.path())
+        .env("COLUMNS", "300")
+        .args(["--url", &u, "--token", "t", "action", "available"])
+        .output()
+        .unwrap();
+    assert!(wide.status.success(), "{}", text(&wide.stderr));
+    assert!(text(&wide.stdout).contains(class), "{}", text(&wide.stdout));
+    for width in ["80", "120"] {
+        let out = kanboard(home.path())
+            .env("COLUMNS", width)
+            .args(["--url", &u, "--token", "t", "comment", "list", "1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("Looks good to me"),
+            "at {width} columns: {}",
+            text(&out.stdout)
+        );
+    }
+}
