@@ -612,3 +612,35 @@ async fn schema_drift_exits_8_when_the_server_differs() {
     let v: Value = serde_json::from_str(&r.out).unwrap();
     assert_eq!(v["clean"], false);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_portfolio_show_reads_the_portfolio_once() {
+    let (server, _) = serve(fake(true)).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let remote = |args: &[&str]| {
+        let mut all = vec!["--portfolio-backend", "remote"];
+        all.extend_from_slice(args);
+        ok(h, Some(&url), &all)
+    };
+    remote(&["portfolio", "create", "launch"]);
+    remote(&["portfolio", "add-project", "launch", "1"]);
+    remote(&[
+        "milestone",
+        "create",
+        "launch",
+        "Beta",
+        "--target-date",
+        "2026-06-30",
+    ]);
+    remote(&["milestone", "add-task", "launch", "Beta", "1"]);
+    let before = server.received_requests().await.unwrap().len();
+    let out = remote(&["portfolio", "show", "launch"]);
+    assert!(out.contains("Beta"), "{out}");
+    let used = server.received_requests().await.unwrap().len() - before;
+    println!("remote `portfolio show`: {used} HTTP requests");
+    // One read of the portfolio (its row, its milestones, their tasks), then the analysis's
+    // two rounds of batches: the portfolio is not read a second time.
+    assert!(used <= 5, "{used} requests");
+}

@@ -264,6 +264,12 @@ impl<B: PortfolioBackend> PortfolioManager<B> {
     /// rounds of batched requests (plus the backend's own reads).
     pub async fn analyze(&self, portfolio: &str) -> Result<PortfolioAnalysis> {
         let p = self.backend.get_portfolio(portfolio).await?;
+        self.analyze_portfolio(p).await
+    }
+
+    /// As [`analyze`](Self::analyze), for a portfolio already read from the backend (the
+    /// remote backend reads one in several requests; they need not be made twice).
+    pub async fn analyze_portfolio(&self, p: Portfolio) -> Result<PortfolioAnalysis> {
         // Round 1: open tasks per project, and each milestone task with its links.
         let filter = TaskFilter::new();
         let mut plan = Plan::new(&self.kb, self.opts);

@@ -127,7 +127,7 @@ pub(super) async fn show(ctx: &Ctx, name: &str) -> Result<Outcome, Failure> {
     let manager = PortfolioManager::new(kb, backend);
     let pb = progress::stages(1, "portfolio analysis");
     pb.set_message("tasks, milestones and links");
-    let analysis = manager.analyze(name).await;
+    let analysis = manager.analyze_portfolio(stored.clone()).await;
     pb.finish_and_clear();
     match analysis {
         Ok(a) => Ok(show_outcome(&a.portfolio, Some(&a))),
