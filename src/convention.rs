@@ -53,6 +53,7 @@ pub(crate) fn apply<T: Loose + Default>(
                 return Err(Error::Rejected {
                     method: desc.rpc_name.into(),
                     returned: shown.into(),
+                    why: desc.returns.doc,
                     detail: reply.leaked,
                 });
             }

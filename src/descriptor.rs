@@ -67,6 +67,9 @@ pub struct ReturnDescriptor {
     pub on_zero: Outcome,
     /// What `[]`, `{}` and `""` mean.
     pub on_empty: Outcome,
+    /// The schema's note on the result: when the server answers `false`, `0` or `null` and
+    /// what else it does that the convention does not say. [`crate::Error::Rejected`] quotes it.
+    pub doc: Option<&'static str>,
 }
 
 /// The return convention of a method: what its result is, and what Kanboard's sentinel results
@@ -265,6 +268,9 @@ pub struct ModelDescriptor {
     pub fields: &'static [FieldDescriptor],
     /// Keys the server sends that the model deliberately does not keep.
     pub ignored: &'static [IgnoredKey],
+    /// The fields a person reads in a list of these, in order, by wire name (the command
+    /// line's table columns); empty when the schema names none.
+    pub columns: &'static [&'static str],
 }
 
 /// One field of a model.

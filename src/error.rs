@@ -147,12 +147,15 @@ pub enum Error {
     /// The server answered `false` (or `0`, or `null`) where success was expected: validation
     /// failed, a duplicate, a missing parent object. `detail` is text the server printed before
     /// its JSON (shared by every call of a batch, not copied per call).
-    #[error("{method}: the server refused the operation (it answered {returned}){}", detail_suffix(.detail))]
+    #[error("{method}: the server refused the operation (it answered {returned}){}{}", why_suffix(.why), detail_suffix(.detail))]
     Rejected {
         /// The JSON-RPC method called.
         method: String,
         /// The result as sent: `false`, `0`, `null`, `""`, `[]` or `{}`.
         returned: String,
+        /// When the server answers that for this method (an empty name, a duplicate, a missing
+        /// parent...), as the schema documents it; `None` where it says nothing.
+        why: Option<&'static str>,
         /// Text PHP printed before the JSON reply (warnings, a validation dump), if any.
         detail: Option<std::sync::Arc<str>>,
     },
@@ -308,6 +311,13 @@ fn data_suffix(d: &Option<Box<serde_json::Value>>) -> String {
     match d.as_deref() {
         Some(serde_json::Value::String(s)) => format!(" ({s})"),
         Some(v) => format!(" ({v})"),
+        None => String::new(),
+    }
+}
+
+fn why_suffix(why: &Option<&'static str>) -> String {
+    match why {
+        Some(w) => format!(". Kanboard's reasons: {w}"),
         None => String::new(),
     }
 }

@@ -262,6 +262,7 @@ async fn real_php_text_before_the_json() {
             method,
             returned,
             detail: Some(detail),
+            ..
         } => {
             assert_eq!(method, "createExternalTaskLink");
             assert_eq!(returned, "false");

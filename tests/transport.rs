@@ -223,10 +223,13 @@ async fn php_text_before_the_json_is_survived() {
         Error::Rejected {
             method,
             returned,
+            why,
             detail,
         } => {
             assert_eq!(method, "updateTask");
             assert_eq!(returned, "false");
+            // The schema's reasons for a refusal come with it.
+            assert_eq!(*why, Some("`false` for a missing task or an invalid date."));
             assert!(
                 detail
                     .as_deref()
@@ -360,17 +363,23 @@ async fn return_conventions() {
     let (_s, kb) = server_with(json!({"yellow": "Yellow", "blue": "Blue"})).await;
     let colors = kb.application().get_color_list().send().await.unwrap();
     assert_eq!(colors.keys().collect::<Vec<_>>(), ["yellow", "blue"]);
-    // success: true is Ok, false is Rejected.
+    // success: true is Ok, false is Rejected; where the server answers false only for an
+    // object that does not exist (`on_false: not_found`), false is NotFound.
     let (_s, kb) = server_with(json!(true)).await;
     kb.tasks().close_task(1).send().await.unwrap();
     let (_s, kb) = server_with(json!(false)).await;
     assert!(
-        kb.tasks()
-            .remove_task(1)
+        kb.categories()
+            .update_category(1, "x")
             .send()
             .await
             .unwrap_err()
             .is_rejected()
+    );
+    let e = kb.tasks().remove_task(1).send().await.unwrap_err();
+    assert!(
+        matches!(&e, Error::NotFound { identifier, .. } if identifier == "task_id=1"),
+        "{e:?}"
     );
 }
 

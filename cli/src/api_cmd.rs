@@ -167,7 +167,7 @@ async fn run(ctx: &Ctx, d: &'static MethodDescriptor, m: &ArgMatches) -> Result<
         ReturnKind::Success if value == Value::Null => {
             Outcome::Done(format!("{} {shown}: done", d.rpc_name))
         }
-        kind => Outcome::Value(value, Some(kind)),
+        _ => Outcome::of_method(d, value),
     })
 }
 

@@ -5,7 +5,7 @@
 use crate::terminal_text;
 use comfy_table::{ContentArrangement, Table, presets};
 use kanboard::config::OutputFormat;
-use kanboard::descriptor::ReturnKind;
+use kanboard::descriptor::{MethodDescriptor, ReturnKind};
 use serde_json::{Map, Value};
 use std::io::{IsTerminal, Write};
 
@@ -35,8 +35,8 @@ pub struct Style {
     pub columns: Option<Vec<String>>,
     /// Terminal width for tables.
     pub width: usize,
-    /// Whether to tell on stderr that columns were left out (only on a terminal).
-    pub note_hidden: bool,
+    /// Whether to add notes on stderr (columns left out, an empty result): only on a terminal.
+    pub notes: bool,
 }
 
 impl Style {
@@ -45,7 +45,7 @@ impl Style {
             format,
             columns,
             width: terminal_width(),
-            note_hidden: std::io::stderr().is_terminal(),
+            notes: std::io::stderr().is_terminal(),
         }
     }
 }
@@ -74,7 +74,11 @@ fn cell_max(width: usize) -> usize {
 /// Renders an outcome to text (what goes to stdout), and an optional note for stderr. Text for
 /// the terminal has its control characters made visible; `json` and `csv` data stay exact.
 pub fn render(style: &Style, outcome: &Outcome) -> (String, Option<String>) {
-    let (out, note) = render_raw(style, outcome);
+    let (out, mut note) = render_raw(style, outcome);
+    // A table with nothing in it would leave a person at the prompt wondering.
+    if out.is_empty() && note.is_none() && style.notes && style.format == OutputFormat::Table {
+        note = Some("(no results)".to_owned());
+    }
     if is_exact_data(style.format, outcome) {
         (out, note)
     } else {
@@ -109,11 +113,23 @@ fn render_raw(style: &Style, outcome: &Outcome) -> (String, Option<String>) {
             return render_raw(style, &Outcome::Value(data.clone(), None));
         }
         (Outcome::Listing(v, columns), OutputFormat::Table) if style.columns.is_none() => {
+            let rows = match Rows::of(v, Some(ReturnKind::List)) {
+                Rows::Records(rows) => rows,
+                // An empty list still shows its columns, as a table with no rows.
+                _ if v.as_array().is_some_and(|a| a.is_empty()) => Vec::new(),
+                _ => return render_raw(style, &Outcome::Value(v.clone(), None)),
+            };
+            let wanted: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+            let chosen = fit(&rows, &wanted, style.width);
+            let hidden = wanted.len() - chosen.len();
             let own = Style {
-                columns: Some(columns.iter().map(|c| c.to_string()).collect()),
+                columns: Some(chosen),
                 ..style.clone()
             };
-            return render_raw(&own, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
+            out = Rows::Records(rows).table(&own).0;
+            if hidden > 0 && style.notes {
+                note = Some(hidden_note(hidden));
+            }
         }
         (Outcome::Listing(v, _), _) => {
             return render_raw(style, &Outcome::Value(v.clone(), Some(ReturnKind::List)));
@@ -127,10 +143,8 @@ fn render_raw(style: &Style, outcome: &Outcome) -> (String, Option<String>) {
                 _ => {
                     let (text, hidden) = rows.table(style);
                     out = text;
-                    if hidden > 0 && style.note_hidden {
-                        note = Some(format!(
-                            "({hidden} more columns: see them with -o json, or pick with --columns)"
-                        ));
+                    if hidden > 0 && style.notes {
+                        note = Some(hidden_note(hidden));
                     }
                 }
             }
@@ -185,6 +199,23 @@ pub fn unknown_columns(style: &Style, outcome: &Outcome) -> (Vec<String>, Vec<St
 }
 
 impl Outcome {
+    /// A method's result as printed: a list of a model the schema gives table columns
+    /// (`columns:`) is a listing with those columns, so a list looks the same whatever its data.
+    pub fn of_method(desc: &MethodDescriptor, value: Value) -> Outcome {
+        let columns = desc
+            .returns
+            .ty
+            .strip_prefix("list<")
+            .and_then(|t| t.strip_suffix('>'))
+            .and_then(kanboard::descriptor::ModelDescriptor::find)
+            .map(|m| m.columns)
+            .filter(|c| !c.is_empty());
+        match columns {
+            Some(c) => Outcome::Listing(value, c.to_vec()),
+            None => Outcome::Value(value, Some(desc.returns.kind)),
+        }
+    }
+
     /// The data of an outcome that prints records, with its kind.
     fn data(&self) -> Option<(&Value, Option<ReturnKind>)> {
         match self {
@@ -445,24 +476,16 @@ fn shorten(s: &str, width: usize) -> String {
     }
 }
 
-/// Chooses the columns of a list table: plain fields that are not empty in every row, the
-/// usual ones first, as many as fit the width. Returns them and how many were left out.
-fn fit_columns(rows: &[Map<String, Value>], width: usize) -> (Vec<String>, usize) {
-    let all = Rows::all_columns(rows);
-    let mut useful: Vec<String> = all
-        .iter()
-        .filter(|c| {
-            rows.iter().filter_map(|r| r.get(c.as_str())).any(|v| {
-                !is_empty(v)
-                    && (is_plain(v) || v.as_array().is_some_and(|a| a.iter().all(is_plain)))
-            })
-        })
-        .cloned()
-        .collect();
-    useful.sort_by_key(|c| FIRST.iter().position(|f| f == c).unwrap_or(FIRST.len()));
+fn hidden_note(hidden: usize) -> String {
+    format!("({hidden} more columns: see them with -o json, or pick with --columns)")
+}
+
+/// Of `wanted`, in order, the columns that fit the width with the rows' cells; the first one
+/// always.
+fn fit(rows: &[Map<String, Value>], wanted: &[String], width: usize) -> Vec<String> {
     let mut chosen = Vec::new();
     let mut used = 0;
-    for c in &useful {
+    for c in wanted {
         let w = rows
             .iter()
             .map(|r| {
@@ -479,6 +502,26 @@ fn fit_columns(rows: &[Map<String, Value>], width: usize) -> (Vec<String>, usize
             used += w;
         }
     }
+    chosen
+}
+
+/// Chooses the columns of a list table with no columns of its own: plain fields that are not
+/// empty in every row, the usual ones first, as many as fit the width. Returns them and how
+/// many were left out.
+fn fit_columns(rows: &[Map<String, Value>], width: usize) -> (Vec<String>, usize) {
+    let all = Rows::all_columns(rows);
+    let mut useful: Vec<String> = all
+        .iter()
+        .filter(|c| {
+            rows.iter().filter_map(|r| r.get(c.as_str())).any(|v| {
+                !is_empty(v)
+                    && (is_plain(v) || v.as_array().is_some_and(|a| a.iter().all(is_plain)))
+            })
+        })
+        .cloned()
+        .collect();
+    useful.sort_by_key(|c| FIRST.iter().position(|f| f == c).unwrap_or(FIRST.len()));
+    let chosen = fit(rows, &useful, width);
     let left_out = all.len() - chosen.len();
     (chosen, left_out)
 }
@@ -508,7 +551,7 @@ mod tests {
             format,
             columns: None,
             width: 60,
-            note_hidden: true,
+            notes: true,
         }
     }
 

@@ -138,7 +138,36 @@ fn typed(arg: Arg, k: Kind) -> Arg {
         Kind::Date => {
             arg.value_parser(|s: &str| kanboard::DateInput::check(s).map(|()| s.to_owned()))
         }
+        Kind::Enum(e) => arg
+            .value_parser(Suggested(e.values))
+            .hide_possible_values(true),
         _ => arg.value_parser(clap::builder::NonEmptyStringValueParser::new()),
+    }
+}
+
+/// Text whose known values are offered by shell completion and listed in help, while other
+/// values still go to the server (which may know more: a plugin's colour, a custom role).
+#[derive(Clone)]
+struct Suggested(&'static [&'static str]);
+
+impl clap::builder::TypedValueParser for Suggested {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::NonEmptyStringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|v| clap::builder::PossibleValue::new(*v)),
+        ))
     }
 }
 

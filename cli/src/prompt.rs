@@ -27,7 +27,7 @@ pub fn confirm(question: &str) -> Result<bool, Failure> {
         )),
         None if tty => Ok(false),
         None => Err(
-            Failure::usage(format!("{question}: no answer on standard input"))
+            Failure::usage(format!("no answer on standard input to \"{question}\""))
                 .hint("pass --yes to confirm without a prompt"),
         ),
     }

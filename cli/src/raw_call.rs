@@ -148,7 +148,7 @@ async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Outcome, Failure> {
     match desc {
         Some(d) if !m.get_flag("raw") => {
             let v = crate::invoke::call(ctx, &kb, d, params).await?;
-            Ok(Outcome::Value(v, Some(d.returns.kind)))
+            Ok(Outcome::of_method(d, v))
         }
         _ => {
             let method = desc.map(|d| d.rpc_name).unwrap_or(name);

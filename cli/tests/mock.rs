@@ -253,7 +253,7 @@ async fn failures_have_distinct_exit_codes_and_one_line() {
     let server = MockServer::start().await;
     answer(&server, "getTask", serde_json::Value::Null).await;
     answer_error(&server, "getAllPortfolios", -32601, "Method not found").await;
-    answer(&server, "removeTask", json!(false)).await;
+    answer(&server, "createCategory", json!(false)).await;
     wiremock::Mock::given(wiremock::matchers::body_partial_json(
         json!({"method": "getVersion"}),
     ))
@@ -278,7 +278,7 @@ async fn failures_have_distinct_exit_codes_and_one_line() {
         7,
         "install the `portfolio` plugin",
     );
-    case(&["task", "remove", "9", "--yes"], 7, "refused");
+    case(&["category", "create", "1", "Dup"], 7, "refused");
     case(&["app", "version"], 4, "KANBOARD_TOKEN");
     // A user-only method with the app token is refused without a request.
     let before = received(&server).await.len();

@@ -336,3 +336,145 @@ async fn long_cells_show_whole_on_a_wide_terminal_and_comments_show_their_text()
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_says_why_and_a_missing_task_is_not_found() {
+    let home = tempfile::tempdir().unwrap();
+    let server = MockServer::start().await;
+    answer(&server, "closeTask", json!(false)).await;
+    answer(&server, "createCategory", json!(false)).await;
+    answer(&server, "addSwimlane", json!(false)).await;
+    let u = url(&server);
+    let run = |args: &[&str]| {
+        kanboard(home.path())
+            .args(["--url", &u, "--token", "t"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // closeTask answers false only for a task that does not exist: "not found", exit 5.
+    let out = run(&["task", "close", "99999"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("task_id=99999"), "{err}");
+    // A duplicate name: still a refusal (exit 7), now with the server's documented reasons.
+    for (args, reason) in [
+        (
+            vec!["category", "create", "1", "A"],
+            "a name already used in the project",
+        ),
+        (
+            vec!["swimlane", "add", "1", "Default swimlane"],
+            "a name already used in the project",
+        ),
+    ] {
+        let out = run(&args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(7), "{args:?}: {err}");
+        assert!(err.contains(reason), "{args:?}: {err}");
+    }
+}
+
+/// The column names of a table.
+fn header(stdout: &[u8]) -> Vec<String> {
+    let t = text(stdout);
+    let first = t.lines().next().unwrap_or_default();
+    first.split_whitespace().map(str::to_owned).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_keeps_its_columns_whatever_the_data_and_an_empty_one_shows_them() {
+    let home = tempfile::tempdir().unwrap();
+    let list = |server: &MockServer| {
+        let u = url(server);
+        // Wide enough for every column: which ones fit a narrow terminal is another matter.
+        kanboard(home.path())
+            .env("COLUMNS", "200")
+            .args(["--url", &u, "--token", "t", "task", "list", "1"])
+            .output()
+            .unwrap()
+    };
+    let full_tasks = MockServer::start().await;
+    answer(&full_tasks, "getAllTasks", tasks()).await;
+    // The same tasks with every optional value empty (no due date, no assignee, priority 0).
+    let mut bare = tasks();
+    for t in bare.as_array_mut().unwrap() {
+        for k in ["date_due", "owner_id", "priority"] {
+            t[k] = json!("0");
+        }
+    }
+    let bare_tasks = MockServer::start().await;
+    answer(&bare_tasks, "getAllTasks", bare).await;
+    let none = MockServer::start().await;
+    answer(&none, "getAllTasks", json!([])).await;
+
+    let (a, b, c) = (list(&full_tasks), list(&bare_tasks), list(&none));
+    for out in [&a, &b, &c] {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let first = header(&a.stdout);
+    for col in ["id", "title", "owner_id", "date_due", "priority"] {
+        assert!(first.iter().any(|c| c == col), "{first:?}");
+    }
+    assert_eq!(header(&b.stdout), first, "columns changed with the data");
+    // Nothing to list: the table's columns and no row.
+    assert_eq!(header(&c.stdout), first);
+    assert_eq!(text(&c.stdout).lines().count(), 1, "{}", text(&c.stdout));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verbose_logs_into_a_redirected_stderr_carry_no_colour_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let server = MockServer::start().await;
+    answer(&server, "getAllTasks", tasks()).await;
+    let u = url(&server);
+    let out = kanboard(home.path())
+        .args(["--url", &u, "--token", "t", "-v", "task", "list", "1"])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("getAllTasks"), "no log line: {err}");
+    assert!(!err.contains('\u{1b}'), "escape codes in {err:?}");
+}
+
+#[test]
+fn enum_options_complete_to_their_values_not_to_file_names() {
+    let home = tempfile::tempdir().unwrap();
+    let out = kanboard(home.path())
+        .args(["completion", "bash"])
+        .output()
+        .unwrap();
+    let script = text(&out.stdout);
+    for opt in ["--color)", "--role)"] {
+        let at = script.find(opt).unwrap_or_else(|| panic!("no {opt}"));
+        let case = &script[at..at + 200];
+        assert!(case.contains("compgen -W"), "{opt}: {case}");
+        assert!(!case.contains("compgen -f"), "{opt}: {case}");
+    }
+    assert!(script.contains("deep_orange") && script.contains("app-manager"));
+}
+
+#[test]
+fn help_and_prompts_speak_of_kanboard_not_of_rust_or_rpc_names() {
+    let home = tempfile::tempdir().unwrap();
+    let out = kanboard(home.path())
+        .args(["task-link", "list", "--help"])
+        .output()
+        .unwrap();
+    let help = text(&out.stdout);
+    assert!(help.contains("The links of a task"), "{help}");
+    assert!(!help.contains("LinkedTask"), "{help}");
+    // The removal prompt, as it is refused with no standard input.
+    let out = kanboard(home.path())
+        .args(["--url", "http://127.0.0.1:9/jsonrpc.php", "--token", "t"])
+        .args(["task", "remove", "12"])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(err.contains("Remove task #12?"), "{err}");
+    assert!(
+        !err.contains("removeTask") && !err.contains("task_id="),
+        "{err}"
+    );
+}

@@ -47,6 +47,10 @@ pub struct ModelDef {
     /// Keys the server sends that are deliberately not kept (secrets), each with the reason.
     #[serde(default)]
     pub ignored: IndexMap<String, Spanned<String>>,
+    /// The fields a person reads in a list of these, in order, by wire name: the command
+    /// line's table columns. Not inherited through `extends`.
+    #[serde(default)]
+    pub columns: Vec<Spanned<String>>,
 }
 
 /// A model field: either just a type (`id: int`) or `{type, doc, wire}`.

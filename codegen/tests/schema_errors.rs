@@ -323,3 +323,17 @@ fn docs_are_required_and_must_say_more_than_the_name() {
         "{d}"
     );
 }
+
+#[test]
+fn table_columns_must_be_fields_of_the_model() {
+    let model = "  Tag:\n    doc: A label.\n    columns: [id, nmae]\n    fields:\n      id: {type: int, doc: \"Unique.\"}\n      name: {type: string, doc: \"Shown.\"}\n";
+    let d = err(&with_models(model));
+    assert_eq!((d.line, d.column), (5, 19), "{d}");
+    assert!(
+        d.message.contains("column `nmae` is not a field of `Tag`"),
+        "{d}"
+    );
+    let d = err(&with_models(&model.replace("nmae", "id")));
+    assert!(d.message.contains("column `id` is listed twice"), "{d}");
+    check(&with_models(&model.replace("nmae", "name"))).unwrap();
+}

@@ -270,13 +270,13 @@ impl Spec {
         let desc = self.method(m);
         let (params, named) = self.params(m, desc)?;
         if self.remove {
-            let question = format!(
-                "Run `{} {}` ({}) with {}?",
-                self.group,
-                self.name,
-                desc.rpc_name,
-                invoke::describe(&params)
-            );
+            let question = self
+                .done
+                .as_deref()
+                .and_then(|done| removal_question(&fill(done, &named, None)))
+                .unwrap_or_else(|| {
+                    format!("Call {} with {}?", desc.rpc_name, invoke::describe(&params))
+                });
             crate::prompt::confirm_removal(m, &question)?;
         }
         let kb = ctx.client()?;
@@ -287,9 +287,23 @@ impl Spec {
                 Outcome::Created(id, fill(done, &named, Some(id)))
             }
             (Some(done), _) => Outcome::Done(fill(done, &named, None)),
-            (None, kind) => Outcome::Value(value, Some(kind)),
+            (None, _) => Outcome::of_method(desc, value),
         })
     }
+}
+
+/// The confirmation asked before a removal, from the message said after it: "Task #12
+/// removed." asks "Remove task #12?", "User #3 removed from group #2." asks "Remove user #3
+/// from group #2?".
+pub(super) fn removal_question(done: &str) -> Option<String> {
+    let (what, rest) = done.trim_end_matches('.').split_once(" removed")?;
+    let mut chars = what.chars();
+    let first = chars.next()?;
+    Some(format!(
+        "Remove {}{}{rest}?",
+        first.to_lowercase(),
+        chars.as_str()
+    ))
 }
 
 /// Fills `{name}` and `{id}` in a message.

@@ -26,7 +26,7 @@ pub use spec::{ArgSpec, Spec, specs, table_errors};
 
 #[cfg(test)]
 mod tests {
-    use super::command::fill;
+    use super::command::{fill, removal_question};
     use super::spec::{specs, table_errors};
     use super::table::GROUPS;
     use serde_json::{Map, Value};
@@ -64,6 +64,19 @@ mod tests {
         assert_eq!(
             fill("Task #{id} created.", &named, Some(7)),
             "Task #7 created."
+        );
+    }
+
+    #[test]
+    fn every_removal_asks_in_words() {
+        for s in specs().iter().filter(|s| s.remove) {
+            let done = s.done.as_deref().unwrap_or_default();
+            let q = removal_question(done);
+            assert!(q.is_some(), "{} {}: {done:?}", s.group, s.name);
+        }
+        assert_eq!(
+            removal_question("User #3 removed from group #2.").as_deref(),
+            Some("Remove user #3 from group #2?")
         );
     }
 }

@@ -74,6 +74,10 @@ pub(super) fn descriptor(r: &Resource, m: &Method) -> TokenStream {
         outcome_tokens(ret.on_zero),
         outcome_tokens(ret.on_empty),
     );
+    let rdoc = match &ret.doc {
+        Some(d) => quote!(Some(#d)),
+        None => quote!(None),
+    };
     let drift = m.drift.iter().map(|d| {
         let param = match &d.param {
             Some(p) => quote!(Some(#p)),
@@ -113,6 +117,7 @@ pub(super) fn descriptor(r: &Resource, m: &Method) -> TokenStream {
                 on_null: #n,
                 on_zero: #z,
                 on_empty: #e,
+                doc: #rdoc,
             },
             user_only: #user_only,
             read_only: #read_only,

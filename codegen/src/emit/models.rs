@@ -285,7 +285,8 @@ pub(super) fn model_descriptor(m: &Model) -> TokenStream {
         .ignored
         .iter()
         .map(|(k, r)| quote!(crate::descriptor::IgnoredKey { key: #k, reason: #r }));
-    quote!(crate::descriptor::ModelDescriptor { name: #name, fields: &[#(#fields),*], ignored: &[#(#ignored),*] })
+    let columns = &m.columns;
+    quote!(crate::descriptor::ModelDescriptor { name: #name, fields: &[#(#fields),*], ignored: &[#(#ignored),*], columns: &[#(#columns),*] })
 }
 
 fn is_timestamp(ty: &Ty) -> bool {

@@ -187,6 +187,22 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             }
             ignored.push((key.clone(), reason.value.clone()));
         }
+        let mut columns: Vec<String> = Vec::new();
+        for c in &def.value.columns {
+            if !fields.iter().any(|f| f.wire == c.value) {
+                return Err(diag(
+                    at(c),
+                    format!(
+                        "column `{}` is not a field of `{name}`; name one of its fields as the server sends it",
+                        c.value
+                    ),
+                ));
+            }
+            if columns.contains(&c.value) {
+                return Err(diag(at(c), format!("column `{}` is listed twice", c.value)));
+            }
+            columns.push(c.value.clone());
+        }
         let doc = require_doc(
             def.value.doc.as_deref(),
             at(def),
@@ -200,6 +216,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             doc,
             fields,
             ignored,
+            columns,
         });
     }
 

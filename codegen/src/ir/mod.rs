@@ -39,6 +39,8 @@ pub struct Model {
     pub fields: Vec<Field>,
     /// Keys the server sends that are not kept, with the reason (wire name, reason).
     pub ignored: Vec<(String, String)>,
+    /// The table columns of a list of these (wire names); empty when the schema names none.
+    pub columns: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
