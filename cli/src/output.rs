@@ -568,6 +568,28 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_result_on_a_terminal_says_so() {
+        let t = style(OutputFormat::Table);
+        let empty = Outcome::Value(json!([]), Some(ReturnKind::List));
+        assert_eq!(
+            render(&t, &empty),
+            (String::new(), Some("(no results)".into()))
+        );
+        // Piped (no notes), nothing at all; in json the empty list itself.
+        let piped = Style {
+            notes: false,
+            ..t.clone()
+        };
+        assert_eq!(render(&piped, &empty), (String::new(), None));
+        assert_eq!(render(&style(OutputFormat::Json), &empty).0, "[]\n");
+        // A listing with its own columns shows them, and needs no note.
+        let listing = Outcome::Listing(json!([]), vec!["id", "title"]);
+        let (text, note) = render(&t, &listing);
+        assert_eq!(text.split_whitespace().collect::<Vec<_>>(), ["id", "title"]);
+        assert_eq!(note, None);
+    }
+
+    #[test]
     fn csv_quotes_and_keeps_every_column() {
         let v = json!([{"id": 1, "title": "a, \"b\"", "tags": ["x", "y"], "empty": null}]);
         let (text, _) = render(&style(OutputFormat::Csv), &Outcome::Value(v, None));
