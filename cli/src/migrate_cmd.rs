@@ -1,7 +1,8 @@
 //! kanboard-cli's `portfolio migrate status | diff | local-to-remote | remote-to-local`: the local
 //! store file and the server's Portfolio plugin side by side, and portfolios moved between
-//! them through the backends' `import_portfolio` (everything in one go, or named warnings for
-//! what the target cannot keep; `import_warnings` for a dry run).
+//! them through the backends' `import_portfolio` (everything in one go, naming what the target
+//! cannot keep and what it refused; `plan_import` for a dry run). Overwriting names what the
+//! replaced copy held that the incoming one does not (`overwrite_losses`).
 
 use crate::ctx::Ctx;
 use crate::failure::Failure;
@@ -10,7 +11,9 @@ use crate::output::Outcome;
 use crate::progress;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use kanboard::config::Field;
-use kanboard::orchestration::{AnyBackend, Error, Milestone, Portfolio, PortfolioBackend};
+use kanboard::orchestration::{
+    AnyBackend, Error, Milestone, Portfolio, PortfolioBackend, overwrite_losses,
+};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -322,8 +325,21 @@ struct Moved {
     name: String,
     status: &'static str,
     steps: Vec<String>,
+    /// What the target does not keep: fields it cannot hold, and what an overwrite drops.
     warnings: Vec<String>,
+    /// What the target refused (or would refuse, in a dry run): the copy is incomplete.
+    refused: Vec<String>,
+    /// The closing line, printed after the warnings and refusals (the last step in JSON).
+    end: Option<String>,
     error: Option<String>,
+}
+
+/// Where a migration reads and writes, as the text names them.
+struct Sides {
+    /// Where the target is: "on the server".
+    target: &'static str,
+    /// The incoming copy: "the local copy".
+    incoming: &'static str,
 }
 
 /// The steps a copy takes, as kanboard-cli prints them.
@@ -357,23 +373,26 @@ async fn move_one(
     ctx: &Ctx,
     p: &Portfolio,
     target: &AnyBackend,
-    where_: &str,
+    sides: &Sides,
     dry_run: bool,
     on_conflict: &str,
 ) -> Result<Moved, Failure> {
+    let where_ = sides.target;
     let mut moved = Moved {
         name: p.name.clone(),
         status: if dry_run { "planned" } else { "migrated" },
         steps: Vec::new(),
         warnings: Vec::new(),
+        refused: Vec::new(),
+        end: None,
         error: None,
     };
-    let exists = match target.get_portfolio(&p.name).await {
-        Ok(_) => true,
-        Err(Error::PortfolioNotFound { .. }) => false,
+    let existing = match target.get_portfolio(&p.name).await {
+        Ok(e) => Some(e),
+        Err(Error::PortfolioNotFound { .. }) => None,
         Err(e) => return Err(orch::fail(ctx, e)),
     };
-    if exists {
+    if let Some(existing) = existing {
         match on_conflict {
             "skip" => {
                 moved.status = "skipped";
@@ -388,6 +407,9 @@ async fn move_one(
                     "Removing existing portfolio '{}' {where_}...",
                     p.name
                 ));
+                moved
+                    .warnings
+                    .extend(overwrite_losses(&existing, p, sides.incoming));
                 if !dry_run {
                     target
                         .remove_portfolio(&p.name)
@@ -406,18 +428,42 @@ async fn move_one(
     }
     moved.steps.extend(plan(p));
     if dry_run {
-        moved.warnings = target.import_warnings(p);
+        let planned = target
+            .plan_import(p)
+            .await
+            .map_err(|e| orch::fail(ctx, e))?;
+        moved.warnings.extend(planned.warnings);
+        moved.refused = planned.refused;
     } else {
         let imported = target
             .import_portfolio(p)
             .await
             .map_err(|e| orch::fail(ctx, e))?;
-        moved.warnings = imported.warnings;
+        moved.warnings.extend(imported.warnings);
+        moved.refused = imported.refused;
     }
-    moved
-        .steps
-        .push(format!("Portfolio '{}' migrated successfully.", p.name));
+    let n = moved.refused.len();
+    moved.end = Some(match (n, dry_run) {
+        (0, _) => format!("Portfolio '{}' migrated successfully.", p.name),
+        (_, true) => format!(
+            "Portfolio '{}' would be migrated without {n} item{} refused {where_}.",
+            p.name,
+            plural(n)
+        ),
+        (_, false) => format!(
+            "Portfolio '{}' migrated without {n} item{} refused {where_}.",
+            p.name,
+            plural(n)
+        ),
+    });
+    if n > 0 {
+        moved.status = "incomplete";
+    }
     Ok(moved)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, Failure> {
@@ -433,11 +479,18 @@ async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, 
             "give a portfolio NAME, or --all to migrate every portfolio",
         ));
     }
-    let where_ = if to_remote {
-        "on the server"
+    let sides = if to_remote {
+        Sides {
+            target: "on the server",
+            incoming: "the local copy",
+        }
     } else {
-        "in the local store"
+        Sides {
+            target: "in the local store",
+            incoming: "the server's copy",
+        }
     };
+    let where_ = sides.target;
     if on_conflict == "overwrite" && !dry_run && !m.get_flag("yes") {
         let q = format!(
             "Overwrite removes and recreates portfolios of the same name {where_}. Continue?"
@@ -477,7 +530,7 @@ async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, 
             "migrate '{}'",
             crate::terminal_text::one_line(&p.name)
         ));
-        match move_one(ctx, p, target, where_, dry_run, &on_conflict).await {
+        match move_one(ctx, p, target, &sides, dry_run, &on_conflict).await {
             Ok(moved) => done.push(moved),
             Err(f) if !all => {
                 bar.finish_and_clear();
@@ -488,6 +541,8 @@ async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, 
                 status: "failed",
                 steps: Vec::new(),
                 warnings: Vec::new(),
+                refused: Vec::new(),
+                end: None,
                 error: Some(f.line().trim_start_matches("error: ").to_owned()),
             }),
         }
@@ -495,6 +550,11 @@ async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, 
     }
     bar.finish_and_clear();
     let mut text = String::new();
+    let refused_label = if dry_run {
+        "would be refused"
+    } else {
+        "refused"
+    };
     for d in &done {
         for s in &d.steps {
             text.push_str(&format!("{prefix}{s}\n"));
@@ -502,24 +562,37 @@ async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, 
         for w in &d.warnings {
             text.push_str(&format!("{prefix}  ⚠ not kept {where_}: {w}\n"));
         }
+        for r in &d.refused {
+            text.push_str(&format!("{prefix}  ✗ {refused_label} {where_}: {r}\n"));
+        }
+        if let Some(end) = &d.end {
+            text.push_str(&format!("{prefix}{end}\n"));
+        }
         if let Some(e) = &d.error {
             text.push_str(&format!("  ✗ Error migrating '{}': {e}\n", d.name));
         }
     }
     let migrated = done
         .iter()
-        .filter(|d| d.status != "skipped" && d.status != "failed")
+        .filter(|d| d.status == "migrated" || d.status == "planned")
         .count();
-    let failed = done.iter().filter(|d| d.status == "failed").count();
+    // A portfolio the target took only in part counts as failed, as kanboard-cli's summary
+    // counts portfolios whose migration raised.
+    let failed = done
+        .iter()
+        .filter(|d| d.status == "failed" || d.status == "incomplete")
+        .count();
     text.push_str(&format!(
         "\n{prefix}Migrated {migrated} portfolio{} ({failed} failed).\n",
-        if migrated == 1 { "" } else { "s" }
+        plural(migrated)
     ));
     let data = Value::Array(
         done.iter()
             .map(|d| {
+                let steps: Vec<&String> = d.steps.iter().chain(&d.end).collect();
                 json!({"portfolio": d.name, "status": d.status, "dry_run": dry_run,
-                       "steps": d.steps, "warnings": d.warnings, "error": d.error})
+                       "steps": steps, "warnings": d.warnings, "refused": d.refused,
+                       "error": d.error})
             })
             .collect(),
     );
@@ -527,9 +600,24 @@ async fn migrate(ctx: &Ctx, m: &ArgMatches, to_remote: bool) -> Result<Outcome, 
     if failed > 0 {
         crate::output::print(&ctx.style(), &outcome)
             .map_err(|e| Failure::other(format!("cannot write the output: {e}")))?;
+        let incomplete: Vec<String> = done
+            .iter()
+            .filter(|d| d.status == "incomplete")
+            .map(|d| {
+                let n = d.refused.len();
+                format!("'{}' ({n} item{} {refused_label})", d.name, plural(n))
+            })
+            .collect();
+        let detail = if incomplete.is_empty() {
+            String::new()
+        } else {
+            format!(": {}; the items are listed above", incomplete.join(", "))
+        };
+        let verb = if dry_run { "would fail" } else { "failed" };
         return Err(Failure::other(format!(
-            "{failed} of {} portfolios failed to migrate",
-            done.len()
+            "{failed} of {} portfolio{} {verb} to migrate{detail}",
+            done.len(),
+            plural(done.len())
         )));
     }
     Ok(outcome)

@@ -51,7 +51,7 @@ fn run(home: &Path, url: Option<&str>, args: &[&str]) -> Run {
 
 fn ok(home: &Path, url: Option<&str>, args: &[&str]) -> String {
     let r = run(home, url, args);
-    assert_eq!(r.code, Some(0), "{args:?}: {}", r.err);
+    assert_eq!(r.code, Some(0), "{args:?}: {}{}", r.out, r.err);
     r.out
 }
 
@@ -643,4 +643,374 @@ async fn remote_portfolio_show_reads_the_portfolio_once() {
     // One read of the portfolio (its row, its milestones, their tasks), then the analysis's
     // two rounds of batches: the portfolio is not read a second time.
     assert!(used <= 5, "{used} requests");
+}
+
+/// Writes the local store through `edit`, as another tool (or a hand) would.
+fn edit_store(home: &Path, edit: impl FnOnce(&mut Value)) {
+    let mut v = store(home);
+    edit(&mut v);
+    std::fs::write(
+        home.join(".config/kanboard/portfolios.json"),
+        serde_json::to_string_pretty(&v).unwrap(),
+    )
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_to_the_server_names_what_it_refuses_in_the_dry_run_and_counts_it_as_failed() {
+    let (server, state) = serve(fake(true)).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    // Locally (no server to check against): project 9 does not exist on the server, task 3 is
+    // in project 2 (not in the portfolio), task 99 does not exist.
+    ok(h, None, &["portfolio", "create", "launch"]);
+    ok(h, None, &["portfolio", "add-project", "launch", "1"]);
+    ok(h, None, &["portfolio", "add-project", "launch", "9"]);
+    ok(h, None, &["milestone", "create", "launch", "Beta"]);
+    for t in ["1", "3", "99"] {
+        ok(h, None, &["milestone", "add-task", "launch", "Beta", t]);
+    }
+    let u = Some(url.as_str());
+    let refusals = [
+        "portfolio \"launch\": project #9 does not exist on the server",
+        "milestone \"Beta\": task #3 is in project #2, which is not in the portfolio",
+        "milestone \"Beta\": task #99 does not exist on the server",
+    ];
+
+    let before = server.received_requests().await.unwrap().len();
+    let args = [
+        "portfolio",
+        "migrate",
+        "local-to-remote",
+        "launch",
+        "--dry-run",
+    ];
+    let r = run(h, u, &args);
+    let requests = server.received_requests().await.unwrap().len() - before;
+    assert_eq!(r.code, Some(1), "{}{}", r.out, r.err);
+    for what in refusals {
+        assert!(
+            r.out.contains(&format!(
+                "[dry-run]   ✗ would be refused on the server: {what}\n"
+            )),
+            "{what}: {}",
+            r.out
+        );
+    }
+    assert!(!r.out.contains("migrated successfully"), "{}", r.out);
+    assert!(
+        r.out.ends_with(
+            "[dry-run] Portfolio 'launch' would be migrated without 3 items refused on the server.\n\
+             \n[dry-run] Migrated 0 portfolios (1 failed).\n"
+        ),
+        "{}",
+        r.out
+    );
+    assert_eq!(
+        common::one_error_line(r.err.as_bytes()),
+        "error: 1 of 1 portfolio would fail to migrate: 'launch' (3 items would be refused); the items are listed above\n"
+    );
+    // The conflict check, then one batch for every project and task.
+    assert_eq!(requests, 2, "{requests} HTTP requests");
+    assert!(state.lock().unwrap().portfolios.is_empty());
+    let mut json_args = vec!["-o", "json"];
+    json_args.extend_from_slice(&args);
+    let r = run(h, u, &json_args);
+    assert_eq!(r.code, Some(1));
+    let v: Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v[0]["status"], "incomplete");
+    assert_eq!(v[0]["refused"], json!(refusals));
+
+    // The real run copies what the server takes, names the rest and fails.
+    let r = run(h, u, &["portfolio", "migrate", "local-to-remote", "launch"]);
+    assert_eq!(r.code, Some(1), "{}{}", r.out, r.err);
+    for what in refusals {
+        assert!(
+            r.out
+                .contains(&format!("  ✗ refused on the server: {what}\n")),
+            "{what}: {}",
+            r.out
+        );
+    }
+    assert!(
+        r.out.ends_with(
+            "Portfolio 'launch' migrated without 3 items refused on the server.\n\
+             \nMigrated 0 portfolios (1 failed).\n"
+        ),
+        "{}",
+        r.out
+    );
+    assert_eq!(
+        common::one_error_line(r.err.as_bytes()),
+        "error: 1 of 1 portfolio failed to migrate: 'launch' (3 items refused); the items are listed above\n"
+    );
+    let kb = state.lock().unwrap();
+    assert_eq!(kb.portfolios[0].projects, vec![1]);
+    assert_eq!(kb.portfolios[0].milestones[0].tasks, vec![(1, false)]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_keeps_the_order_of_projects_and_milestone_tasks_as_positions() {
+    let (server, state) = serve(fake(true)).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let u = Some(url.as_str());
+    ok(h, None, &["portfolio", "create", "launch"]);
+    ok(h, None, &["portfolio", "add-project", "launch", "2"]);
+    ok(h, None, &["portfolio", "add-project", "launch", "1"]);
+    ok(h, None, &["milestone", "create", "launch", "Beta"]);
+    for t in ["3", "1", "2"] {
+        ok(h, None, &["milestone", "add-task", "launch", "Beta", t]);
+    }
+    ok(h, u, &["portfolio", "migrate", "local-to-remote", "launch"]);
+    let positions = |kb: &FakeKanboard| {
+        let p = &kb.portfolios[0];
+        let m = &p.milestones[0];
+        (
+            p.projects
+                .iter()
+                .map(|id| (*id, p.project_positions[id]))
+                .collect::<Vec<_>>(),
+            m.tasks
+                .iter()
+                .map(|(id, _)| (*id, m.task_positions[id]))
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        positions(&state.lock().unwrap()),
+        (vec![(2, 1), (1, 2)], vec![(3, 1), (1, 2), (2, 3)])
+    );
+    // Added afterwards on the server: after the last one, not before the first.
+    let remote = ["--portfolio-backend", "remote"];
+    ok(
+        h,
+        u,
+        &[
+            &remote[..],
+            &["milestone", "add-task", "launch", "Beta", "5"],
+        ]
+        .concat(),
+    );
+    ok(
+        h,
+        u,
+        &[
+            &remote[..],
+            &["portfolio", "add-project", "launch", "2"], // already there: no change
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        positions(&state.lock().unwrap()).1,
+        vec![(3, 1), (1, 2), (2, 3), (5, 4)]
+    );
+    // And back: the store gets the server's order.
+    std::fs::remove_file(h.join(".config/kanboard/portfolios.json")).unwrap();
+    ok(h, u, &["portfolio", "migrate", "remote-to-local", "launch"]);
+    let p = &store(h)["portfolios"][0];
+    assert_eq!(
+        (&p["project_ids"], &p["milestones"][0]["task_ids"]),
+        (&json!([2, 1]), &json!([3, 1, 2, 5]))
+    );
+}
+
+/// The server's `launch`: project 1, milestone Beta (2026-06-30) with tasks 1 and 5, none
+/// critical.
+fn server_launch(kb: &mut FakeKanboard) {
+    kb.portfolios.push(kanboard_test_support::FakePortfolio {
+        id: 1,
+        name: "launch".into(),
+        description: "Q3 launch".into(),
+        projects: vec![1],
+        project_positions: [(1, 1)].into(),
+        milestones: vec![kanboard_test_support::FakeMilestone {
+            id: 2,
+            name: "Beta".into(),
+            target: Some(1_782_777_600),
+            tasks: vec![(1, false), (5, false)],
+            task_positions: [(1, 1), (5, 2)].into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overwriting_the_local_store_names_the_local_data_it_drops() {
+    let mut kb = fake(true);
+    server_launch(&mut kb);
+    let (server, _state) = serve(kb).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let u = Some(url.as_str());
+    build_portfolio(h, None); // projects 1 and 2; Beta: 1 (critical), 2, 4
+    ok(h, None, &["milestone", "create", "launch", "Local only"]);
+    ok(
+        h,
+        None,
+        &["milestone", "add-task", "launch", "Local only", "5"],
+    );
+    edit_store(h, |v| {
+        let p = &mut v["portfolios"][0];
+        p["colour"] = json!("teal");
+        p["milestones"][0]["target_date"] = json!("2026-06-30T17:30:00");
+    });
+    let dropped = [
+        "portfolio \"launch\": field \"colour\" = \"teal\" (the server's copy has none)",
+        "portfolio \"launch\": project(s) #2 (not in the server's copy)",
+        "milestone \"Beta\": target date 2026-06-30T17:30:00 (the server's copy has 2026-06-30T00:00:00)",
+        "milestone \"Beta\": task(s) #2, #4 (not in the server's copy)",
+        "milestone \"Beta\": the critical flag of task(s) #1 (not in the server's copy)",
+        "milestone \"Local only\" and its task(s) #5 (not in the server's copy)",
+    ];
+    let before = store(h);
+    let args = [
+        "portfolio",
+        "migrate",
+        "remote-to-local",
+        "launch",
+        "--on-conflict",
+        "overwrite",
+    ];
+    let out = ok(h, u, &[&args[..], &["--dry-run"]].concat());
+    for what in dropped {
+        assert!(
+            out.contains(&format!(
+                "[dry-run]   ⚠ not kept in the local store: {what}\n"
+            )),
+            "{what}: {out}"
+        );
+    }
+    assert_eq!(store(h), before, "a dry run writes nothing");
+
+    let out = ok(h, u, &[&args[..], &["--yes"]].concat());
+    for what in dropped {
+        assert!(
+            out.contains(&format!("  ⚠ not kept in the local store: {what}\n")),
+            "{what}: {out}"
+        );
+    }
+    let p = &store(h)["portfolios"][0];
+    assert_eq!(p["project_ids"], json!([1]));
+    assert!(p.get("colour").is_none(), "{p}");
+    // Nothing is named when the copies agree.
+    let out = ok(h, u, &[&args[..], &["--yes"]].concat());
+    assert!(!out.contains('⚠'), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plugin_fields_kanboard_cli_dropped_are_named_when_a_migration_resets_them() {
+    let docs = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/orchestration.md"),
+    )
+    .unwrap();
+    let docs = docs.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        docs.contains("kanboard-cli 1.2.4 drops the plugin's fields from a store it writes to"),
+        "docs/orchestration.md does not warn about kanboard-cli dropping the plugin's fields"
+    );
+
+    let mut kb = fake(true);
+    server_launch(&mut kb);
+    {
+        let p = &mut kb.portfolios[0];
+        p.owner_id = 1;
+        p.inactive = true;
+        let m = &mut p.milestones[0];
+        m.description = "first cut".into();
+        m.color_id = "red".into();
+        m.owner_id = 1;
+        m.status = Some(2);
+    }
+    let (server, state) = serve(kb).await;
+    let url = common::url(&server);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let u = Some(url.as_str());
+    ok(h, u, &["portfolio", "migrate", "remote-to-local", "launch"]);
+    let p = &store(h)["portfolios"][0];
+    assert_eq!(
+        (&p["owner_id"], &p["is_active"]),
+        (&json!(1), &json!(false))
+    );
+    assert_eq!(p["milestones"][0]["color_id"], "red");
+
+    // kanboard-cli's first write to the shared store drops them (what the docs warn about).
+    let kanboard_cli = Path::new("/opt/kanboard-cli-venv/bin/kanboard");
+    if kanboard_cli.exists() {
+        let o = std::process::Command::new(kanboard_cli)
+            .args(["portfolio", "create", "other"])
+            .env("HOME", h)
+            .env_remove("KANBOARD_URL")
+            .env_remove("KANBOARD_TOKEN")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let p = &store(h)["portfolios"][0];
+        for k in ["owner_id", "is_active"] {
+            assert!(p.get(k).is_none(), "{k} kept by kanboard-cli: {p}");
+        }
+        for k in ["description", "color_id", "owner_id", "status"] {
+            assert!(p["milestones"][0].get(k).is_none(), "{k} kept: {p}");
+        }
+    } else {
+        eprintln!(
+            "kanboard-cli is not installed ({}): its write is imitated",
+            kanboard_cli.display()
+        );
+        edit_store(h, |v| {
+            let p = v["portfolios"][0].as_object_mut().unwrap();
+            p.remove("owner_id");
+            p.remove("is_active");
+            let m = p["milestones"][0].as_object_mut().unwrap();
+            for k in ["description", "color_id", "owner_id", "status"] {
+                m.remove(k);
+            }
+        });
+    }
+
+    // Migrating back over the server's copy names each field going back to its default.
+    let out = ok(
+        h,
+        u,
+        &[
+            "portfolio",
+            "migrate",
+            "local-to-remote",
+            "launch",
+            "--on-conflict",
+            "overwrite",
+            "--yes",
+        ],
+    );
+    for what in [
+        "portfolio \"launch\": field \"owner_id\" = 1 (the local copy has none)",
+        "portfolio \"launch\": field \"is_active\" = false (the local copy has none)",
+        "milestone \"Beta\": field \"description\" = \"first cut\" (the local copy has none)",
+        "milestone \"Beta\": field \"color_id\" = \"red\" (the local copy has none)",
+        "milestone \"Beta\": field \"owner_id\" = 1 (the local copy has none)",
+        "milestone \"Beta\": field \"status\" = 2 (the local copy has none)",
+    ] {
+        assert!(
+            out.contains(&format!("  ⚠ not kept on the server: {what}\n")),
+            "{what}: {out}"
+        );
+    }
+    let kb = state.lock().unwrap();
+    let p = &kb.portfolios[0];
+    let m = &p.milestones[0];
+    assert_eq!((p.owner_id, p.inactive), (0, false));
+    assert_eq!(
+        (
+            m.description.as_str(),
+            m.color_id.as_str(),
+            m.owner_id,
+            m.status
+        ),
+        ("", "", 0, None)
+    );
 }

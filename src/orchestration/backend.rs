@@ -55,8 +55,23 @@ impl std::str::FromStr for BackendKind {
 pub struct Imported {
     /// The portfolio as the target now holds it.
     pub portfolio: Portfolio,
-    /// Each thing the target could not hold, by name (empty when nothing was lost).
+    /// Each thing the target cannot hold by design, by name (a time of day, the local
+    /// timestamps, unknown fields); empty when nothing was lost.
     pub warnings: Vec<String>,
+    /// Each project, milestone or task the target refused, by name and with the reason when
+    /// it is known (a task that does not exist, or whose project is not in the portfolio):
+    /// the import is incomplete when this is not empty.
+    pub refused: Vec<String>,
+}
+
+/// What an import would do, found without writing: the same lists as [`Imported`].
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImportPlan {
+    /// What the target cannot hold by design, as [`Imported::warnings`].
+    pub warnings: Vec<String>,
+    /// What the target would refuse, as [`Imported::refused`].
+    pub refused: Vec<String>,
 }
 
 /// Portfolio storage, addressed by names (as kanboard-cli's `PortfolioBackend` protocol).
@@ -150,9 +165,11 @@ pub trait PortfolioBackend: Send + Sync {
         task_id: i64,
     ) -> impl Future<Output = Result<Milestone>> + Send;
 
-    /// What this backend could not keep of `portfolio`, by name, without changing anything:
-    /// for a migration's dry run.
-    fn import_warnings(&self, portfolio: &Portfolio) -> Vec<String>;
+    /// What [`import_portfolio`](Self::import_portfolio) would not keep of `portfolio` and
+    /// what the target would refuse, by name, found by reading only: for a migration's dry
+    /// run.
+    fn plan_import(&self, portfolio: &Portfolio)
+    -> impl Future<Output = Result<ImportPlan>> + Send;
 
     /// Creates a portfolio with everything it holds (projects, milestones, target dates,
     /// tasks, critical tasks), for migrations. Its name must be new.
@@ -228,14 +245,15 @@ impl PortfolioBackend for LocalPortfolioStore {
     ) -> Result<Milestone> {
         LocalPortfolioStore::remove_task_from_milestone(self, portfolio, milestone, task_id)
     }
-    fn import_warnings(&self, _portfolio: &Portfolio) -> Vec<String> {
-        // The file keeps every field, unknown ones included.
-        Vec::new()
+    async fn plan_import(&self, _portfolio: &Portfolio) -> Result<ImportPlan> {
+        // The file keeps every field, unknown ones included, and refuses no id.
+        Ok(ImportPlan::default())
     }
     async fn import_portfolio(&self, portfolio: &Portfolio) -> Result<Imported> {
         Ok(Imported {
             portfolio: LocalPortfolioStore::import_portfolio(self, portfolio)?,
             warnings: Vec::new(),
+            refused: Vec::new(),
         })
     }
 }
@@ -346,8 +364,8 @@ impl PortfolioBackend for AnyBackend {
     ) -> Result<Milestone> {
         both!(self, b => PortfolioBackend::remove_task_from_milestone(b, portfolio, milestone, task_id).await)
     }
-    fn import_warnings(&self, portfolio: &Portfolio) -> Vec<String> {
-        both!(self, b => b.import_warnings(portfolio))
+    async fn plan_import(&self, portfolio: &Portfolio) -> Result<ImportPlan> {
+        both!(self, b => PortfolioBackend::plan_import(b, portfolio).await)
     }
     async fn import_portfolio(&self, portfolio: &Portfolio) -> Result<Imported> {
         both!(self, b => PortfolioBackend::import_portfolio(b, portfolio).await)

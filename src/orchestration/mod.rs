@@ -27,11 +27,14 @@ mod fetch;
 pub mod graph;
 mod manager;
 mod models;
+mod overwrite;
 mod pyjson;
 mod remote;
 mod store;
 
-pub use backend::{AnyBackend, BackendKind, Imported, PortfolioBackend, create_backend};
+pub use backend::{
+    AnyBackend, BackendKind, ImportPlan, Imported, PortfolioBackend, create_backend,
+};
 pub use dependencies::{
     DependencyAnalyzer, DependencyGraph, DependencySnapshot, GraphEdge, GraphNode,
 };
@@ -42,6 +45,7 @@ pub use manager::{
     PortfolioAnalysis, PortfolioManager, SyncReport, TaskFilter, TaskStatus,
 };
 pub use models::{DependencyEdge, Milestone, MilestoneProgress, Portfolio};
+pub use overwrite::overwrite_losses;
 pub use remote::RemotePortfolioBackend;
 pub use store::{LocalPortfolioStore, MilestoneUpdate, PortfolioUpdate, default_store_path};
 

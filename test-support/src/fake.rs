@@ -24,8 +24,17 @@ pub struct FakeMilestone {
     pub name: String,
     /// The target day as a timestamp (00:00 UTC), as the plugin keeps it.
     pub target: Option<i64>,
-    /// Task ids with their critical flag, in the order they were added.
+    /// Task ids with their critical flag, in the plugin's order: by position, then in the
+    /// order they were added.
     pub tasks: Vec<(i64, bool)>,
+    /// Each task's position, as sent (0 when none was).
+    pub task_positions: BTreeMap<i64, i64>,
+    pub description: String,
+    /// Empty for the plugin's default, `blue`.
+    pub color_id: String,
+    pub owner_id: i64,
+    /// `None` for the plugin's default, 1 (active).
+    pub status: Option<i64>,
 }
 
 #[derive(Default, Clone, Debug)]
@@ -33,8 +42,28 @@ pub struct FakePortfolio {
     pub id: i64,
     pub name: String,
     pub description: String,
+    /// Project ids in the plugin's order: by position, then in the order they were added.
     pub projects: Vec<i64>,
+    /// Each project's position, as sent (0 when none was).
+    pub project_positions: BTreeMap<i64, i64>,
     pub milestones: Vec<FakeMilestone>,
+    pub owner_id: i64,
+    pub inactive: bool,
+}
+
+/// Inserts `id` where the plugin lists it: after every item of a position up to `position`.
+fn insert_at_position(
+    list: &mut Vec<i64>,
+    positions: &mut BTreeMap<i64, i64>,
+    id: i64,
+    position: i64,
+) {
+    let at = list
+        .iter()
+        .position(|x| positions.get(x).copied().unwrap_or(0) > position)
+        .unwrap_or(list.len());
+    list.insert(at, id);
+    positions.insert(id, position);
 }
 
 #[derive(Default, Debug)]
@@ -117,16 +146,23 @@ impl FakeKanboard {
     fn portfolio_row(p: &FakePortfolio) -> Value {
         full(
             "getAllPortfolios",
-            json!({"id": p.id, "name": p.name, "description": p.description, "owner_id": 0,
-                   "is_active": 1, "created_at": 1_790_000_000, "updated_at": 1_790_000_000}),
+            json!({"id": p.id, "name": p.name, "description": p.description,
+                   "owner_id": p.owner_id, "is_active": i64::from(!p.inactive),
+                   "created_at": 1_790_000_000, "updated_at": 1_790_000_000}),
         )
     }
 
     fn milestone_row(pid: i64, m: &FakeMilestone) -> Value {
+        let color = if m.color_id.is_empty() {
+            "blue"
+        } else {
+            &m.color_id
+        };
         full(
             "getPortfolioMilestones",
-            json!({"id": m.id, "portfolio_id": pid, "name": m.name, "description": "",
-                   "target_date": m.target, "status": 1, "color_id": "blue", "owner_id": 0}),
+            json!({"id": m.id, "portfolio_id": pid, "name": m.name, "description": m.description,
+                   "target_date": m.target, "status": m.status.unwrap_or(1), "color_id": color,
+                   "owner_id": m.owner_id}),
         )
     }
 
@@ -200,9 +236,34 @@ impl FakeKanboard {
                     id: self.next_id,
                     name: p["name"].as_str().unwrap_or_default().into(),
                     description: p["description"].as_str().unwrap_or_default().into(),
+                    owner_id: int("owner_id"),
                     ..Default::default()
                 });
                 json!(true) // plugin 1.17.0: not the id
+            }
+            "updatePortfolio" => {
+                let Some(x) = self
+                    .portfolios
+                    .iter_mut()
+                    .find(|x| x.id == int("portfolio_id"))
+                else {
+                    return Ok(json!(false));
+                };
+                if let Some(n) = p["name"].as_str() {
+                    x.name = n.into();
+                }
+                if let Some(d) = p["description"].as_str() {
+                    x.description = d.into();
+                }
+                if let Some(o) = p["owner_id"].as_i64() {
+                    x.owner_id = o;
+                }
+                match &p["is_active"] {
+                    Value::Bool(b) => x.inactive = !b,
+                    Value::Number(n) => x.inactive = n.as_i64() == Some(0),
+                    _ => {}
+                }
+                json!(true)
             }
             "removePortfolio" => {
                 let before = self.portfolios.len();
@@ -218,7 +279,12 @@ impl FakeKanboard {
                         .find(|x| x.id == int("portfolio_id"))
                     && !x.projects.contains(&pid)
                 {
-                    x.projects.push(pid);
+                    insert_at_position(
+                        &mut x.projects,
+                        &mut x.project_positions,
+                        pid,
+                        int("position"),
+                    );
                 }
                 json!(false) // plugin 1.17.0 answers false even on success
             }
@@ -229,9 +295,10 @@ impl FakeKanboard {
                         .unwrap_or_default()
                         .iter()
                         .map(|id| {
+                            let position = x.map_or(0, |x| x.project_positions[id]);
                             full(
                                 "getPortfolioProjects",
-                                json!({"id": id, "name": self.projects[id]}),
+                                json!({"id": id, "name": self.projects[id], "position": position}),
                             )
                         })
                         .collect(),
@@ -262,29 +329,62 @@ impl FakeKanboard {
                             id,
                             name: p["name"].as_str().unwrap_or_default().into(),
                             target,
-                            tasks: vec![],
+                            description: p["description"].as_str().unwrap_or_default().into(),
+                            color_id: p["color_id"].as_str().unwrap_or_default().into(),
+                            owner_id: int("owner_id"),
+                            ..Default::default()
                         });
                         json!(true)
                     }
                     _ => json!(false),
                 }
             }
+            "updateMilestone" => {
+                let Some((i, j)) = self.find_milestone(int("milestone_id")) else {
+                    return Ok(json!(false));
+                };
+                let m = &mut self.portfolios[i].milestones[j];
+                if let Some(n) = p["name"].as_str() {
+                    m.name = n.into();
+                }
+                if let Some(d) = p["target_date"].as_str() {
+                    m.target = Some(Self::timestamp(d));
+                }
+                if let Some(d) = p["description"].as_str() {
+                    m.description = d.into();
+                }
+                if let Some(c) = p["color_id"].as_str() {
+                    m.color_id = c.into();
+                }
+                if let Some(o) = p["owner_id"].as_i64() {
+                    m.owner_id = o;
+                }
+                if let Some(st) = p["status"].as_i64() {
+                    if !(0..=2).contains(&st) {
+                        return Ok(json!(false));
+                    }
+                    m.status = Some(st);
+                }
+                json!(true)
+            }
             "getMilestoneTasks" => match self.find_milestone(int("milestone_id")) {
-                Some((i, j)) => Value::Array(
-                    self.portfolios[i].milestones[j]
-                        .tasks
-                        .iter()
-                        .enumerate()
-                        .map(|(pos, (t, c))| {
-                            full(
-                                "getMilestoneTasks",
-                                json!({"id": t, "title": self.tasks[t].title,
-                                "project_id": self.tasks[t].project_id, "position": pos + 1,
-                                "is_critical": i64::from(*c), "is_active": 1}),
-                            )
-                        })
-                        .collect(),
-                ),
+                Some((i, j)) => {
+                    let m = &self.portfolios[i].milestones[j];
+                    Value::Array(
+                        m.tasks
+                            .iter()
+                            .map(|(t, c)| {
+                                full(
+                                    "getMilestoneTasks",
+                                    json!({"id": t, "title": self.tasks[t].title,
+                                    "project_id": self.tasks[t].project_id,
+                                    "position": m.task_positions[t],
+                                    "is_critical": i64::from(*c), "is_active": 1}),
+                                )
+                            })
+                            .collect(),
+                    )
+                }
                 None => json!([]),
             },
             "addTaskToMilestone" => {
@@ -298,7 +398,11 @@ impl FakeKanboard {
                         .any(|x| x.0 == tid)
                 {
                     let c = p["is_critical"] == json!(true) || p["is_critical"] == json!(1);
-                    self.portfolios[i].milestones[j].tasks.push((tid, c));
+                    let m = &mut self.portfolios[i].milestones[j];
+                    let mut order: Vec<i64> = m.tasks.iter().map(|x| x.0).collect();
+                    insert_at_position(&mut order, &mut m.task_positions, tid, int("position"));
+                    let at = order.iter().position(|x| *x == tid).unwrap_or(order.len());
+                    m.tasks.insert(at, (tid, c));
                 }
                 json!(false)
             }

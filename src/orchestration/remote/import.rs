@@ -1,12 +1,61 @@
-//! Copying a whole portfolio into the plugin, and naming what it cannot keep.
+//! Copying a whole portfolio into the plugin, naming what it cannot keep and what it refuses
+//! (beforehand for a dry run, from what it read back otherwise).
 
 use super::RemotePortfolioBackend;
 use super::rows::*;
-use crate::orchestration::backend::Imported;
+use crate::orchestration::backend::{ImportPlan, Imported};
 use crate::orchestration::error::{Error, Result};
 use crate::orchestration::fetch::Plan;
-use crate::orchestration::models::Portfolio;
+use crate::orchestration::models::{Milestone, Portfolio};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the server says about the ids a portfolio names: which projects exist, and each
+/// task's project (`None`: no such task). The plugin refuses a project that does not exist
+/// and a task that does not exist or whose project is not in the portfolio.
+struct Lookup {
+    projects: BTreeSet<i64>,
+    tasks: BTreeMap<i64, Option<i64>>,
+}
+
+impl Lookup {
+    fn project_refused(&self, portfolio: &str, id: i64) -> Option<String> {
+        (!self.projects.contains(&id))
+            .then(|| format!("portfolio {portfolio:?}: project #{id} does not exist on the server"))
+    }
+
+    /// Why the plugin refuses task `id` in a portfolio of the projects `members`, if it does.
+    fn task_refused(&self, milestone: &str, id: i64, members: &BTreeSet<i64>) -> Option<String> {
+        match self.tasks.get(&id) {
+            Some(None) => Some(format!(
+                "milestone {milestone:?}: task #{id} does not exist on the server"
+            )),
+            Some(Some(project)) if !members.contains(project) => Some(format!(
+                "milestone {milestone:?}: task #{id} is in project #{project}, which is not in the portfolio"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The tasks an import adds to a milestone, in order: its tasks, then critical tasks that are
+/// not among them (the plugin marks only member tasks critical, so they are added as tasks).
+fn tasks_to_add(m: &Milestone) -> Vec<i64> {
+    let mut ids = m.task_ids.clone();
+    ids.extend(
+        m.critical_task_ids
+            .iter()
+            .filter(|t| !m.task_ids.contains(t)),
+    );
+    ids
+}
+
+/// A 1-based position for the `i`th item: the plugin lists projects and milestone tasks by
+/// the position given when adding (0 when none is given), so the source's order is kept only
+/// when each is sent.
+fn position(i: usize) -> i64 {
+    i64::try_from(i).map_or(i64::MAX, |i| i.saturating_add(1))
+}
 
 impl RemotePortfolioBackend {
     pub(super) fn warnings_for_import(&self, p: &Portfolio) -> Vec<String> {
@@ -60,11 +109,82 @@ impl RemotePortfolioBackend {
         w
     }
 
+    /// Projects and tasks looked up in one batch (no request when there are none).
+    async fn lookup(
+        &self,
+        projects: impl IntoIterator<Item = i64>,
+        tasks: impl IntoIterator<Item = i64>,
+    ) -> Result<Lookup> {
+        let projects: BTreeSet<i64> = projects.into_iter().collect();
+        let tasks: BTreeSet<i64> = tasks.into_iter().collect();
+        let mut found = Lookup {
+            projects: BTreeSet::new(),
+            tasks: BTreeMap::new(),
+        };
+        if projects.is_empty() && tasks.is_empty() {
+            return Ok(found);
+        }
+        let mut plan = Plan::new(&self.kb, self.opts);
+        let mut project_tickets = Vec::new();
+        for &id in &projects {
+            project_tickets.push((id, plan.push(self.kb.projects().get_project_by_id(id))?));
+        }
+        let mut task_tickets = Vec::new();
+        for &id in &tasks {
+            task_tickets.push((id, plan.push(self.kb.tasks().get_task(id))?));
+        }
+        let mut out = plan.run().await.map_err(|e| self.err(e))?;
+        for (id, t) in project_tickets {
+            match out.take(t) {
+                Ok(_) => {
+                    found.projects.insert(id);
+                }
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(self.err(e)),
+            }
+        }
+        for (id, t) in task_tickets {
+            match out.take(t) {
+                Ok(task) => {
+                    found.tasks.insert(id, Some(task.project_id.get()));
+                }
+                Err(e) if e.is_not_found() => {
+                    found.tasks.insert(id, None);
+                }
+                Err(e) => return Err(self.err(e)),
+            }
+        }
+        Ok(found)
+    }
+
+    /// What an import of `p` would lose and what the server would refuse, from one batch of
+    /// reads.
+    pub(super) async fn plan(&self, p: &Portfolio) -> Result<ImportPlan> {
+        let warnings = self.warnings_for_import(p);
+        let found = self
+            .lookup(
+                p.project_ids.iter().copied(),
+                p.milestones.iter().flat_map(tasks_to_add),
+            )
+            .await?;
+        let mut refused: Vec<String> = unique(&p.project_ids)
+            .filter_map(|id| found.project_refused(&p.name, id))
+            .collect();
+        let members: BTreeSet<i64> = found.projects.clone();
+        for m in &p.milestones {
+            refused.extend(
+                unique(&tasks_to_add(m)).filter_map(|t| found.task_refused(&m.name, t, &members)),
+            );
+        }
+        Ok(ImportPlan { warnings, refused })
+    }
+
     pub(super) async fn import(&self, p: &Portfolio) -> Result<Imported> {
         if p.name.trim().is_empty() {
             return Err(Error::Invalid("a portfolio name must not be blank".into()));
         }
-        let mut warnings = self.warnings_for_import(p);
+        let warnings = self.warnings_for_import(p);
+        let mut refused = Vec::new();
         let mut req = self
             .kb
             .portfolios()
@@ -91,7 +211,7 @@ impl RemotePortfolioBackend {
                 .await
                 .map_err(|e| self.err(e))?;
         }
-        self.add_projects(row.id, &p.project_ids).await?;
+        self.add_projects(row.id, &p.project_ids, 0).await?;
 
         // Milestones, then their ids by name (the plugin answers `true`, not ids).
         let mut plan = Plan::new(&self.kb, self.opts);
@@ -119,7 +239,7 @@ impl RemotePortfolioBackend {
         for (name, t) in tickets {
             if let Err(e) = out.take(t) {
                 if e.is_rejected() {
-                    warnings.push(format!("milestone {name:?}: the server refused it (duplicate name or bad target date?)"));
+                    refused.push(format!("milestone {name:?}: the server refused it (duplicate name or bad target date?)"));
                 } else {
                     return Err(self.err(e));
                 }
@@ -141,19 +261,14 @@ impl RemotePortfolioBackend {
             if let Some(s) = m.extra.get("status").and_then(Value::as_i64) {
                 tickets.push(plan.push(self.kb.milestones().update_milestone(mr.id).status(s))?);
             }
-            let mut ids = m.task_ids.clone();
-            ids.extend(
-                m.critical_task_ids
-                    .iter()
-                    .filter(|t| !m.task_ids.contains(t)),
-            );
-            for t in ids {
+            for (i, t) in tasks_to_add(m).into_iter().enumerate() {
                 let critical = m.critical_task_ids.contains(&t);
                 plan.push(
                     self.kb
                         .milestones()
                         .add_task_to_milestone(mr.id, t)
-                        .is_critical(critical),
+                        .is_critical(critical)
+                        .position(position(i)),
                 )
                 .map(drop)?;
             }
@@ -165,45 +280,55 @@ impl RemotePortfolioBackend {
             }
         }
 
-        // Read back and name whatever did not land.
+        // Read back; name whatever did not land, with the server's reason when a lookup of
+        // just those ids finds it.
         let now = self.build_one(row).await?;
-        let missing: Vec<i64> = p
-            .project_ids
-            .iter()
-            .copied()
+        let lost_projects: Vec<i64> = unique(&p.project_ids)
             .filter(|i| !now.project_ids.contains(i))
             .collect();
-        if !missing.is_empty() {
-            warnings.push(format!(
-                "portfolio {:?}: the server did not take project(s) {} (do they exist?)",
-                p.name,
-                ids_text(&missing)
-            ));
-        }
+        let mut lost_tasks = Vec::new();
         for m in &p.milestones {
-            let Some(got) = now.find_milestone(&m.name) else {
-                continue;
-            };
-            let lost: Vec<i64> = m
-                .task_ids
-                .iter()
-                .chain(&m.critical_task_ids)
-                .copied()
-                .filter(|t| !got.task_ids.contains(t))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            if !lost.is_empty() {
-                warnings.push(format!(
-                    "milestone {:?}: the server did not take task(s) {} (a task must exist and its project be in the portfolio)",
-                    m.name,
-                    ids_text(&lost)
-                ));
+            if let Some(got) = now.find_milestone(&m.name) {
+                let lost: Vec<i64> = unique(&tasks_to_add(m))
+                    .filter(|t| !got.task_ids.contains(t))
+                    .collect();
+                lost_tasks.push((m.name.as_str(), lost));
+            }
+        }
+        if !lost_projects.is_empty() || lost_tasks.iter().any(|(_, l)| !l.is_empty()) {
+            let found = self
+                .lookup(
+                    lost_projects.iter().copied(),
+                    lost_tasks.iter().flat_map(|(_, l)| l.iter().copied()),
+                )
+                .await?;
+            for id in lost_projects {
+                refused.push(found.project_refused(&p.name, id).unwrap_or_else(|| {
+                    format!(
+                        "portfolio {:?}: the server did not take project #{id}",
+                        p.name
+                    )
+                }));
+            }
+            let members: BTreeSet<i64> = now.project_ids.iter().copied().collect();
+            for (name, lost) in lost_tasks {
+                for t in lost {
+                    refused.push(found.task_refused(name, t, &members).unwrap_or_else(|| {
+                        format!("milestone {name:?}: the server did not take task #{t}")
+                    }));
+                }
             }
         }
         Ok(Imported {
             portfolio: now,
             warnings,
+            refused,
         })
     }
+}
+
+/// Each id once, in first-seen order.
+fn unique(ids: &[i64]) -> impl Iterator<Item = i64> + '_ {
+    let mut seen = BTreeSet::new();
+    ids.iter().copied().filter(move |i| seen.insert(*i))
 }

@@ -3,7 +3,8 @@
 use super::RemotePortfolioBackend;
 use super::rows::*;
 use crate::models::{
-    MilestoneId, PluginMilestone, PluginMilestoneTask, PluginPortfolio, PortfolioId,
+    MilestoneId, PluginMilestone, PluginMilestoneTask, PluginPortfolio, PluginPortfolioProject,
+    PortfolioId,
 };
 use crate::orchestration::error::{Error, Result};
 use crate::orchestration::fetch::Plan;
@@ -116,17 +117,37 @@ impl RemotePortfolioBackend {
         Ok(milestone_from_row(&m, &portfolio.name, &tasks))
     }
 
-    /// Adds projects in one batch; the plugin's answer carries no information, so the caller
-    /// reads back.
-    pub(super) async fn add_projects(&self, portfolio_id: PortfolioId, ids: &[i64]) -> Result<()> {
+    /// The portfolio's projects with their positions, in the plugin's order.
+    pub(super) async fn project_rows(
+        &self,
+        portfolio_id: PortfolioId,
+    ) -> Result<Vec<PluginPortfolioProject>> {
+        self.kb
+            .portfolios()
+            .get_portfolio_projects(portfolio_id)
+            .send()
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    /// Adds projects in one batch at positions `after + 1`, `after + 2`, ... (the plugin
+    /// orders projects by the position given, 0 when none is); its answer carries no
+    /// information, so the caller reads back.
+    pub(super) async fn add_projects(
+        &self,
+        portfolio_id: PortfolioId,
+        ids: &[i64],
+        after: i64,
+    ) -> Result<()> {
         let mut plan = Plan::new(&self.kb, self.opts);
         let mut tickets = Vec::new();
-        for &id in ids {
+        for (&id, position) in ids.iter().zip(after.saturating_add(1)..) {
             tickets.push(
                 plan.push(
                     self.kb
                         .portfolios()
-                        .add_project_to_portfolio(portfolio_id, id),
+                        .add_project_to_portfolio(portfolio_id, id)
+                        .position(position),
                 )?,
             );
         }

@@ -3,7 +3,7 @@
 
 use super::RemotePortfolioBackend;
 use super::rows::*;
-use crate::orchestration::backend::{BackendKind, Imported, PortfolioBackend};
+use crate::orchestration::backend::{BackendKind, ImportPlan, Imported, PortfolioBackend};
 use crate::orchestration::error::{Error, Result};
 use crate::orchestration::fetch::Plan;
 use crate::orchestration::models::{Milestone, Portfolio};
@@ -35,11 +35,17 @@ impl PortfolioBackend for RemotePortfolioBackend {
         let mut p = Portfolio::new(name).description(description);
         p.project_ids = ids.to_vec();
         self.import_portfolio(&p).await.and_then(|i| {
-            if i.warnings.is_empty() {
+            if i.warnings.is_empty() && i.refused.is_empty() {
                 Ok(i.portfolio)
             } else {
                 Err(Error::Unsupported {
-                    what: i.warnings.join("; "),
+                    what: i
+                        .refused
+                        .iter()
+                        .chain(&i.warnings)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 })
             }
         })
@@ -72,13 +78,15 @@ impl PortfolioBackend for RemotePortfolioBackend {
         }
         let final_name = update.name.clone().unwrap_or_else(|| name.to_owned());
         if let Some(wanted) = &update.project_ids {
-            let current = self.get_portfolio(&final_name).await?.project_ids;
+            let rows = self.project_rows(row.id).await?;
+            let current: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let last = rows.iter().map(|r| r.position).max().unwrap_or(0);
             let add: Vec<i64> = wanted
                 .iter()
                 .copied()
                 .filter(|i| !current.contains(i))
                 .collect();
-            self.add_projects(row.id, &add).await?;
+            self.add_projects(row.id, &add, last).await?;
             let mut plan = Plan::new(&self.kb, self.opts);
             let mut tickets = Vec::new();
             for id in current.iter().filter(|i| !wanted.contains(i)) {
@@ -133,7 +141,14 @@ impl PortfolioBackend for RemotePortfolioBackend {
 
     async fn add_project(&self, portfolio: &str, project_id: i64) -> Result<Portfolio> {
         let row = self.portfolio_row(portfolio).await?;
-        self.add_projects(row.id, &[project_id]).await?;
+        let last = self
+            .project_rows(row.id)
+            .await?
+            .iter()
+            .map(|r| r.position)
+            .max()
+            .unwrap_or(0);
+        self.add_projects(row.id, &[project_id], last).await?;
         let p = self.build_one(row).await?;
         if !p.project_ids.contains(&project_id) {
             return Err(Error::Unsupported {
@@ -280,10 +295,13 @@ impl PortfolioBackend for RemotePortfolioBackend {
                 .await
                 .map_err(|e| self.err(e))?;
         } else {
+            // After the last one: the plugin lists tasks by the position given (0 when none).
+            let last = tasks.iter().map(|t| t.position).max().unwrap_or(0);
             self.kb
                 .milestones()
                 .add_task_to_milestone(m.id, task_id)
                 .is_critical(critical)
+                .position(last.saturating_add(1))
                 .send()
                 .await
                 .map_err(|e| self.err(e))?;
@@ -325,8 +343,8 @@ impl PortfolioBackend for RemotePortfolioBackend {
         let tasks = self.milestone_tasks(m.id).await?;
         Ok(milestone_from_row(&m, portfolio, &tasks))
     }
-    fn import_warnings(&self, p: &Portfolio) -> Vec<String> {
-        self.warnings_for_import(p)
+    async fn plan_import(&self, p: &Portfolio) -> Result<ImportPlan> {
+        self.plan(p).await
     }
 
     async fn import_portfolio(&self, p: &Portfolio) -> Result<Imported> {
