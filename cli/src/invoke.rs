@@ -5,7 +5,7 @@
 use crate::ctx::Ctx;
 use crate::failure::Failure;
 use kanboard::descriptor::MethodDescriptor;
-use kanboard::{FileContent, KanboardClient};
+use kanboard::{FileContent, KanboardClient, TypedValue};
 use serde_json::{Map, Value};
 
 /// `task_id=5 title="x"`: the parameters as the messages show them (uploads shortened).
@@ -39,6 +39,17 @@ pub async fn call(
     desc: &'static MethodDescriptor,
     params: Map<String, Value>,
 ) -> Result<Value, Failure> {
+    let typed = send(ctx, kb, desc, params).await?;
+    json(ctx, &typed)
+}
+
+/// Calls `desc` as [`call`] does, and gives the typed result itself.
+pub async fn send(
+    ctx: &Ctx,
+    kb: &KanboardClient,
+    desc: &'static MethodDescriptor,
+    params: Map<String, Value>,
+) -> Result<TypedValue, Failure> {
     let mut req = kb.request(desc);
     for (name, value) in params {
         req = match crate::params::upload_path(&value) {
@@ -47,6 +58,10 @@ pub async fn call(
         }
         .map_err(|e| ctx.fail(e))?;
     }
-    let typed = req.send().await.map_err(|e| ctx.fail(e))?;
+    req.send().await.map_err(|e| ctx.fail(e))
+}
+
+/// The JSON form of a typed result: what every output format but a view prints.
+pub fn json(ctx: &Ctx, typed: &TypedValue) -> Result<Value, Failure> {
     typed.to_json().map_err(|e| ctx.fail(e))
 }

@@ -5,6 +5,7 @@
 
 pub mod api_cmd;
 pub mod app;
+pub mod board_view;
 pub mod compat;
 pub mod completion;
 pub mod config_cmd;
@@ -25,5 +26,6 @@ pub mod prompt;
 pub mod raw_call;
 pub mod registry;
 pub mod special;
+pub mod task_names;
 pub mod terminal_text;
 pub mod user_json;

@@ -290,6 +290,9 @@ const FIRST: &[&str] = &[
     "status",
     "priority",
     "date_due",
+    // Where a task is on the board, by name (task tables show these in place of the ids).
+    "column_name",
+    "swimlane_name",
     "owner_id",
     "project_id",
     "column_id",

@@ -13,7 +13,16 @@ fn dir() -> tempfile::TempDir {
 
 async fn with_tasks() -> MockServer {
     let server = MockServer::start().await;
-    answer(&server, "getAllTasks", tasks()).await;
+    // The table names the tasks' columns and swimlanes from the project's lists.
+    answer_each(
+        &server,
+        vec![
+            ("getAllTasks", tasks()),
+            ("getColumns", recorded_result("getColumns")),
+            ("getAllSwimlanes", recorded_result("getAllSwimlanes")),
+        ],
+    )
+    .await;
     server
 }
 

@@ -1,16 +1,20 @@
 //! kanboard-cli's commands on the command line: the clap command of a spec, its arguments read
 //! back into the method's parameters, the call, and the group nodes of the tree.
 
-use super::spec::{ArgSpec, Params, Spec, specs};
+use super::spec::{ArgSpec, Params, Spec, View, specs};
 use super::table::GROUPS;
 use crate::ctx::Ctx;
 use crate::failure::Failure;
 use crate::invoke;
 use crate::node::{Handler, Node, Pending, Runs};
-use crate::output::Outcome;
+use crate::output::{self, Outcome};
 use crate::params::{self, Placement};
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use kanboard::KanboardClient;
+use kanboard::TypedValue;
+use kanboard::config::OutputFormat;
 use kanboard::descriptor::{MethodDescriptor, ReturnKind};
+use kanboard::models::BoardSwimlane;
 use serde_json::{Map, Value};
 
 impl Spec {
@@ -45,6 +49,9 @@ impl Spec {
         }
         if self.remove {
             cmd = cmd.arg(crate::prompt::yes_arg());
+        }
+        if let Some(view) = self.view {
+            cmd = cmd.after_help(view.help());
         }
         cmd
     }
@@ -280,15 +287,91 @@ impl Spec {
             crate::prompt::confirm_removal(m, &question)?;
         }
         let kb = ctx.client()?;
-        let value = invoke::call(ctx, &kb, desc, params).await?;
+        let typed = invoke::send(ctx, &kb, desc, params).await?;
+        let value = invoke::json(ctx, &typed)?;
         Ok(match (&self.done, desc.returns.kind) {
             (Some(done), ReturnKind::NewId) => {
                 let id = value.as_i64().unwrap_or_default();
                 Outcome::Created(id, fill(done, &named, Some(id)))
             }
             (Some(done), _) => Outcome::Done(fill(done, &named, None)),
-            (None, _) => Outcome::of_method(desc, value),
+            (None, kind) => match self.view {
+                Some(view) if ctx.format() == OutputFormat::Table => {
+                    shown(view, ctx, &kb, desc, &typed, value, kind).await?
+                }
+                _ => Outcome::of_method(desc, value),
+            },
         })
+    }
+}
+
+/// A result in table output through its view. `value` is the result's JSON form, which the
+/// other formats print as it is.
+async fn shown(
+    view: View,
+    ctx: &Ctx,
+    kb: &KanboardClient,
+    desc: &'static MethodDescriptor,
+    typed: &TypedValue,
+    value: Value,
+    kind: ReturnKind,
+) -> Result<Outcome, Failure> {
+    Ok(match view {
+        // Fields asked for by name are shown as a table of them.
+        View::Board if ctx.columns.is_some() => Outcome::Value(value, Some(kind)),
+        View::Board => {
+            let board = typed.downcast_ref::<Vec<BoardSwimlane>>().ok_or_else(|| {
+                Failure::other(format!("{} gave no board to draw", typed.method()))
+            })?;
+            let text = crate::board_view::draw(
+                board,
+                output::terminal_width(),
+                &crate::board_view::Clock::local(),
+            );
+            Outcome::Report(text, value)
+        }
+        // The schema's columns, each id column shown by its name.
+        View::TaskNames => {
+            match Outcome::of_method(desc, crate::task_names::named(ctx, kb, value).await) {
+                Outcome::Listing(v, columns) => {
+                    // Where the names could not be read the ids stay, and so do their columns.
+                    let first = v.as_array().and_then(|a| a.first());
+                    let columns = columns
+                        .into_iter()
+                        .map(|c| match crate::task_names::shown_as(c) {
+                            name if first.is_some_and(|t| t.get(name).is_some()) => name,
+                            _ => c,
+                        })
+                        .collect();
+                    Outcome::Listing(v, columns)
+                }
+                other => other,
+            }
+        }
+    })
+}
+
+impl View {
+    /// What the command's help says of its table output.
+    fn help(self) -> &'static str {
+        match self {
+            View::Board => {
+                "\
+In table output (the default) the board is drawn as Kanboard shows it: the columns side by side,
+each headed by its name and its open tasks (with the WIP limit as 3/2, ⚠ when over it), the
+swimlanes as bands across them, each open task as #id and title with its assignee, colour and
+due date (in this computer's time zone; `overdue` once past). Closed tasks are counted, not
+drawn. The columns share the terminal's width (COLUMNS when set); when too narrow, they fold
+into several rows of columns. -o json, csv and quiet print getBoard's result, and --columns a
+table of its swimlanes."
+            }
+            View::TaskNames => {
+                "\
+In table output (the default) columns and swimlanes are shown by name (column_name,
+swimlane_name) in place of their ids, read in one more request; --columns column_id or
+swimlane_id shows the ids too. -o json, csv and quiet print the server's data as it is."
+            }
+        }
     }
 }
 

@@ -14,7 +14,9 @@
 //! - `<key> <value> {p}` two positionals sent as the one-entry map `p`.
 //! - `<path:@blob>` a file: its content as `blob`, its base name as `filename`.
 //! - `+remove` asks for confirmation unless `--yes`; `+one` needs at least one option;
-//!   `+inert:--flag` accepts a kanboard-cli switch that changes nothing here (documented).
+//!   `+inert:--flag` accepts a kanboard-cli switch that changes nothing here (documented);
+//!   `+view:board` / `+view:names` shows the result in table output as a drawn board / with
+//!   column and swimlane names in place of their ids.
 //! - `{p}` in the message is an argument's value, `{id}` the new id.
 
 mod command;
@@ -22,7 +24,7 @@ mod spec;
 mod table;
 
 pub use command::{group, groups};
-pub use spec::{ArgSpec, Spec, specs, table_errors};
+pub use spec::{ArgSpec, Spec, View, specs, table_errors};
 
 #[cfg(test)]
 mod tests {
@@ -51,6 +53,20 @@ mod tests {
                 && has("group member", "check")
         );
         assert!(specs.len() > 120, "{}", specs.len());
+    }
+
+    #[test]
+    fn views_are_read_from_the_table() {
+        let view = |g: &str, n: &str| {
+            specs()
+                .iter()
+                .find(|s| s.group == g && s.name == n)
+                .and_then(|s| s.view)
+        };
+        assert_eq!(view("board", "show"), Some(super::View::Board));
+        assert_eq!(view("task", "list"), Some(super::View::TaskNames));
+        assert_eq!(view("task", "get"), Some(super::View::TaskNames));
+        assert_eq!(view("task", "create"), None);
     }
 
     #[test]

@@ -33,6 +33,27 @@ pub enum ArgSpec {
     Upload { id: String, blob: String },
 }
 
+/// How table output shows a command's result where rows of its fields would not do. The other
+/// formats print the result as every command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum View {
+    /// The board drawn as columns and swimlanes (`crate::board_view`).
+    Board,
+    /// Tasks with their column and swimlane names in place of the ids (`crate::task_names`).
+    TaskNames,
+}
+
+impl View {
+    fn parse(name: &str) -> Result<View, String> {
+        match name {
+            "board" => Ok(View::Board),
+            "names" => Ok(View::TaskNames),
+            other => Err(format!("unknown view `{other}`")),
+        }
+    }
+}
+
 /// One kanboard-cli command.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -48,6 +69,7 @@ pub struct Spec {
     pub remove: bool,
     pub needs_option: bool,
     pub inert: Vec<String>,
+    pub view: Option<View>,
 }
 
 fn parse_arg(tok: &str) -> Result<ArgSpec, String> {
@@ -181,6 +203,7 @@ fn parse_line(line: &str) -> Result<Spec, String> {
         remove: false,
         needs_option: false,
         inert: Vec::new(),
+        view: None,
     };
     let mut pending: Vec<String> = Vec::new();
     for tok in args.split_whitespace() {
@@ -188,6 +211,7 @@ fn parse_line(line: &str) -> Result<Spec, String> {
             "+remove" => spec.remove = true,
             "+one" => spec.needs_option = true,
             t if t.starts_with("+inert:") => spec.inert.push(t["+inert:--".len()..].to_owned()),
+            t if t.starts_with("+view:") => spec.view = Some(View::parse(&t["+view:".len()..])?),
             t if t.starts_with('{') => {
                 // `<key> <value> {p}`: the two positionals before it belong to the map entry.
                 for _ in 0..2 {

@@ -41,7 +41,7 @@ app | version | getVersion | |
 app | timezone | getTimezone | |
 app | colors | getDefaultTaskColors | |
 app | default-color | getDefaultTaskColor | |
-board | show | getBoard | <project_id> |
+board | show | getBoard | <project_id> +view:board |
 category | list | getAllCategories | <project_id> |
 category | get | getCategory | <category_id> |
 category | create | createCategory | <project_id> <name> --color-id | Category #{id} created.
@@ -132,14 +132,14 @@ tag | create | createTag | <project_id> <tag_name:tag> --color-id | Tag #{id} cr
 tag | update | updateTag | <tag_id> <tag_name:tag> --color-id | Tag #{tag_id} updated.
 tag | remove | removeTag | <tag_id> +remove | Tag #{tag_id} removed.
 tag | set | setTaskTags | <project_id> <task_id> <tags...> | Tags set on task #{task_id}.
-task | list | getAllTasks | <project_id> --status:status_id{active=1,inactive=0}=active |
-task | get | getTask | <task_id> |
+task | list | getAllTasks | <project_id> --status:status_id{active=1,inactive=0}=active +view:names |
+task | get | getTask | <task_id> +view:names |
 task | create | createTask | <project_id> <title> --owner-id --column-id --swimlane-id --due:date_due -d/--description --color:color_id --category-id --score --priority --reference --tag:tags | Task #{id} created.
 task | update | updateTask | <task_id> --title --color:color_id --due:date_due -d/--description --owner-id --category-id --score --priority --reference --tag:tags +one | Task #{task_id} updated.
 task | close | closeTask | <task_id> | Task #{task_id} closed.
 task | open | openTask | <task_id> | Task #{task_id} reopened.
 task | remove | removeTask | <task_id> +remove | Task #{task_id} removed.
-task | search | searchTasks | <project_id> <query> |
+task | search | searchTasks | <project_id> <query> +view:names |
 task | move | moveTaskPosition | <task_id> --project-id! --column-id! --position! --swimlane-id! | Task #{task_id} moved.
 task | move-to-project | moveTaskToProject | <task_id> <project_id> --swimlane-id --column-id --category-id --owner-id | Task #{task_id} moved to project #{project_id}.
 task | duplicate | duplicateTaskToProject | <task_id> <project_id> --swimlane-id --column-id | Task #{task_id} duplicated as task #{id} in project #{project_id}.

@@ -2,13 +2,13 @@
 #![allow(dead_code)] // each test file uses its own part
 
 #[allow(unused_imports)] // each test file uses its own part
-pub use kanboard_test_support::{full, received, url};
+pub use kanboard_test_support::{full, received, recorded_result, url};
 
 use assert_cmd::Command;
-use kanboard_test_support::Reply;
+use kanboard_test_support::{Reply, each_call};
 use serde_json::{Value, json};
 use std::path::Path;
-use wiremock::{Mock, MockServer, matchers};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
 /// The `kanboard` binary with no KANBOARD_* variables, HOME in `home` (so no real config is
 /// read), a fixed width for tables and no standard input.
@@ -32,6 +32,29 @@ pub async fn answer(server: &MockServer, method: &str, result: Value) {
     Mock::given(matchers::method("POST"))
         .and(matchers::body_partial_json(json!({"method": method})))
         .respond_with(Reply(json!({"result": result})))
+        .mount(server)
+        .await;
+}
+
+/// Answers every call, alone or in a batch, with the result given for its method; a method not
+/// given gets JSON-RPC's "method not found".
+pub struct ByMethod(pub Vec<(&'static str, Value)>);
+
+impl Respond for ByMethod {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        each_call(req, |call| {
+            match self.0.iter().find(|(m, _)| call["method"] == *m) {
+                Some((_, result)) => json!({"result": result}),
+                None => json!({"error": {"code": -32601, "message": "Method not found"}}),
+            }
+        })
+    }
+}
+
+/// Mounts one responder for every POST: each method → its result (batches included).
+pub async fn answer_each(server: &MockServer, results: Vec<(&'static str, Value)>) {
+    Mock::given(matchers::method("POST"))
+        .respond_with(ByMethod(results))
         .mount(server)
         .await;
 }
