@@ -5,36 +5,55 @@
 //! `cargo run --example drift_probe -- [--manifest tests/fixtures/kanboard-1.2.53.json]`
 //!
 //! Reads KANBOARD_URL and KANBOARD_TOKEN (the application token: user logins are refused, since
-//! Kanboard records every one of them). Exits 1 when it finds drift, 2 on bad usage.
+//! Kanboard records every one of them). Exits as `kanboard schema drift` does, with the codes of
+//! `kanboard::exit_code`: 0 no drift, 8 drift, 9 no verdict (some methods could not be checked),
+//! 2 bad usage or manifest, 3 no URL or token, and the code of the error otherwise (4 refused
+//! credentials, 6 server unreachable, 7 server fault…).
 
-use kanboard::KanboardClient;
 use kanboard::drift::{self, Manifest};
+use kanboard::{KanboardClient, exit_code};
+use std::process::ExitCode;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
     let (Ok(url), Ok(token)) = (
         std::env::var("KANBOARD_URL"),
         std::env::var("KANBOARD_TOKEN"),
     ) else {
-        eprintln!("set KANBOARD_URL (…/jsonrpc.php) and KANBOARD_TOKEN (Settings → API) first");
-        std::process::exit(2);
+        eprintln!(
+            "error: set KANBOARD_URL (…/jsonrpc.php) and KANBOARD_TOKEN (Settings → API) first"
+        );
+        return ExitCode::from(exit_code::CONFIG);
     };
     let mut manifests = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
-            ("--manifest", Some(path)) => manifests.push(Manifest::read(&path)?),
+            ("--manifest", Some(path)) => match Manifest::read(&path) {
+                Ok(m) => manifests.push(m),
+                Err(e) => {
+                    eprintln!("error: manifest {path}: {e}");
+                    return ExitCode::from(exit_code::USAGE);
+                }
+            },
             _ => {
                 eprintln!("usage: drift_probe [--manifest FILE]...");
-                std::process::exit(2);
+                return ExitCode::from(exit_code::USAGE);
             }
         }
     }
-    let kb = KanboardClient::new(url, token)?;
-    let report = drift::probe(&kb, &drift::schema(), &manifests).await?;
-    print!("{report}");
-    if !report.is_clean() {
-        std::process::exit(1);
+    let report = match KanboardClient::new(url, token) {
+        Ok(kb) => drift::probe(&kb, &drift::schema(), &manifests).await,
+        Err(e) => Err(e),
+    };
+    match report {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::from(report.verdict().exit_code())
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit_code::of_error(&e))
+        }
     }
-    Ok(())
 }

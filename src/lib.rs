@@ -50,6 +50,7 @@ pub mod drift;
 mod dynamic;
 pub mod envelope;
 mod error;
+pub mod exit_code;
 mod inputs;
 pub mod orchestration;
 mod request;

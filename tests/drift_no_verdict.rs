@@ -2,6 +2,8 @@
 //! 403 for every request. The report says it could not check, never "no drift", and the
 //! user-only methods that stop early do not keep rounds going.
 
+mod drift_support;
+
 use kanboard::KanboardClient;
 use kanboard::drift;
 use kanboard_test_support::{Echo, url};
@@ -9,19 +11,23 @@ use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn probe_against(template: impl wiremock::Respond + 'static) -> drift::ProbeReport {
+/// The report, and the number of HTTP requests the server received.
+async fn probe_against(template: impl wiremock::Respond + 'static) -> (drift::ProbeReport, usize) {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(template)
         .mount(&server)
         .await;
     let kb = KanboardClient::new(url(&server), "token").unwrap();
-    drift::probe(&kb, &drift::schema(), &[]).await.unwrap()
+    let report = drift::probe(&kb, &drift::schema(), &[]).await.unwrap();
+    let received = server.received_requests().await.unwrap().len();
+    assert_eq!(received, report.stats.requests);
+    (report, received)
 }
 
 #[tokio::test]
 async fn a_server_that_answers_true_to_everything_gets_no_verdict() {
-    let report = probe_against(Echo(json!(true))).await;
+    let (report, _) = probe_against(Echo(json!(true))).await;
     let text = report.to_string();
     print!("{text}");
     let headline = text.lines().nth(1).unwrap();
@@ -39,7 +45,7 @@ async fn a_server_that_answers_true_to_everything_gets_no_verdict() {
 
 #[tokio::test]
 async fn http_403_for_every_request_is_not_a_server_of_user_only_methods() {
-    let report = probe_against(ResponseTemplate::new(403)).await;
+    let (report, requests) = probe_against(ResponseTemplate::new(403)).await;
     let text = report.to_string();
     print!("{text}");
     assert!(report.user_only.is_empty(), "{text}");
@@ -59,4 +65,31 @@ async fn http_403_for_every_request_is_not_a_server_of_user_only_methods() {
         text.lines().nth(1).unwrap().starts_with("COULD NOT CHECK"),
         "{text}"
     );
+    assert_eq!(report.drift.unchecked, 188);
+    // The first batch refused, then one call to a method no server has refused too: that
+    // settles it, without splitting the batch down to single calls (~700 requests).
+    assert_eq!(requests, 2, "{text}");
+}
+
+/// A server with one user-only method more than the schema says: the 403 is Kanboard's own
+/// refusal, and the batch is split to find it, as before.
+#[tokio::test]
+async fn a_403_from_kanboard_itself_is_not_taken_for_a_proxy() {
+    let core = drift_support::core_manifest();
+    let mut sim = drift_support::SimServer::new(&[&core]);
+    sim.method_mut("getVersion").user_only = true;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sim.clone())
+        .mount(&server)
+        .await;
+    let kb = KanboardClient::new(url(&server), &sim.token).unwrap();
+    let report = drift::probe(&kb, &drift::schema(), &[]).await.unwrap();
+    assert_eq!(
+        drift_support::lines(&report.drift.findings),
+        ["getVersion: open to the application token in the schema, user-only on the server"],
+        "{report}"
+    );
+    assert!(report.stopped.is_empty(), "{report}");
+    assert!(sim.runs().is_empty(), "ran {:?}", sim.runs());
 }

@@ -77,7 +77,8 @@ async fn what_a_probe_can_prove() {
     sim.method_mut("getTask")
         .params
         .push(("with_links".into(), true)); // one more required
-    sim.method_mut("getAllTasks").params.pop(); // one optional fewer
+    sim.method_mut("getAllTasks").params.pop(); // its only optional one gone
+    sim.method_mut("getColumn").params.push(("x".into(), false)); // one optional more
     sim.method_mut("getMe").user_only = false; // open to the token
     let (_server, kb) = serve(&sim).await;
     let report = drift::probe(&kb, &drift::schema(), &[]).await.unwrap();
@@ -88,7 +89,8 @@ async fn what_a_probe_can_prove() {
             "getVersion: open to the application token in the schema, user-only on the server",
             "createTask: parameter 2 is `project_id` in the schema, `pid` on the server",
             "getTask: the server has required parameter `with_links`, the schema does not",
-            "getAllTasks: the server takes 1 parameter, the schema lists 2",
+            "getAllTasks: the schema has parameter `status_id`, the server does not",
+            "getColumn: the server takes 2 parameters, the schema lists 1",
             "getMe: user-only in the schema, open to the application token on the server",
         ]
     );
@@ -156,4 +158,71 @@ async fn a_manifest_with_methods_the_server_lacks() {
         ["getVersion: on the server, missing in the schema"]
     );
     assert_eq!(report.manifest_only, ["getFuture"]);
+}
+
+/// Kanboard 1.2.36 (its manifest, from scripts/kanboard-manifest.php): `createCategory` and
+/// `updateCategory` have no `color_id`, `createProject` and `updateProject` fewer optional
+/// parameters. Where the server's required parameters leave a single schema parameter
+/// unaccounted for and the server has no optional one, the probe names it; where several remain,
+/// it names the candidates. Every name it gives is one the static check against the same
+/// manifest finds.
+#[tokio::test]
+async fn missing_parameters_are_named_when_the_evidence_allows() {
+    let old = fixture("kanboard-1.2.36.json");
+    let sim = SimServer::new(&[&old]);
+    let (_server, kb) = serve(&sim).await;
+    let report = drift::probe(&kb, &drift::schema(), &[]).await.unwrap();
+    print!("{report}");
+    assert_eq!(
+        lines(&report.drift.findings),
+        [
+            "createProject: the server takes 6 parameters, the schema lists 10; at least 4 of \
+             `description`, `owner_id`, `identifier`, `start_date`, `end_date`, \
+             `priority_default`, `priority_start`, `priority_end`, `email` are not on the server",
+            "updateProject: the server takes 7 parameters, the schema lists 11; at least 4 of \
+             `name`, `description`, `owner_id`, `identifier`, `start_date`, `end_date`, \
+             `priority_default`, `priority_start`, `priority_end`, `email` are not on the server",
+            "createCategory: the schema has parameter `color_id`, the server does not",
+            "updateCategory: the schema has parameter `color_id`, the server does not",
+        ],
+        "{report}"
+    );
+    assert!(sim.runs().is_empty(), "ran {:?}", sim.runs());
+    let truth = drift::compare(&drift::schema(), &old).findings;
+    let gone = |m: &str, p: &str| {
+        truth.contains(&drift::Finding::ParamMissingOnServer {
+            method: m.into(),
+            param: p.into(),
+        })
+    };
+    for f in &report.drift.findings {
+        match f {
+            drift::Finding::ParamMissingOnServer { method, param } => {
+                assert!(gone(method, param), "{f}")
+            }
+            drift::Finding::ParamCount {
+                method,
+                missing_from,
+                missing_at_least,
+                ..
+            } => {
+                let spec = drift::schema()
+                    .into_iter()
+                    .find(|s| &s.name == method)
+                    .unwrap();
+                let really: Vec<&str> = spec
+                    .params
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .filter(|p| gone(method, p))
+                    .collect();
+                assert!(really.len() >= *missing_at_least, "{f}: {really:?}");
+                assert!(
+                    really.iter().all(|p| missing_from.iter().any(|c| c == p)),
+                    "{f}: {really:?}"
+                );
+            }
+            _ => panic!("unexpected {f}"),
+        }
+    }
 }

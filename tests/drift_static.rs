@@ -107,3 +107,31 @@ fn manifests_are_checked_when_read() {
         assert!(e.contains(needle), "{text}: {e}");
     }
 }
+
+/// Kanboard 1.2.36's manifest (scripts/kanboard-manifest.php on its source): what the schema,
+/// written for 1.2.53, has that 1.2.36 lacks. The live probe of the same server
+/// (tests/drift_probe_mock.rs) sees these as counts, or by name where its evidence allows.
+#[test]
+fn kanboard_1_2_36_lacks_newer_parameters() {
+    let report = drift::compare(&drift::schema(), &fixture("kanboard-1.2.36.json"));
+    print!("{report}");
+    let mut expected = Vec::new();
+    for method in ["createProject", "updateProject"] {
+        for param in [
+            "priority_default",
+            "priority_start",
+            "priority_end",
+            "email",
+        ] {
+            expected.push(format!(
+                "{method}: the schema has parameter `{param}`, the server does not"
+            ));
+        }
+    }
+    for method in ["createCategory", "updateCategory"] {
+        expected.push(format!(
+            "{method}: the schema has parameter `color_id`, the server does not"
+        ));
+    }
+    assert_eq!(lines(&report.findings), expected);
+}

@@ -8,7 +8,7 @@ use crate::node::{Handler, Node};
 use crate::output::Outcome;
 use crate::progress;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use kanboard::drift::{self, Manifest, ProbeReport};
+use kanboard::drift::{self, Manifest, ProbeReport, Verdict};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
@@ -85,16 +85,18 @@ async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
     pb.finish_and_clear();
     let report = report.map_err(|e| ctx.fail(e))?;
     let outcome = Outcome::Report(report.to_string(), report_json(&report));
-    if report.is_clean() {
+    let verdict = report.verdict();
+    if verdict == Verdict::NoDrift {
         return Ok(Some(outcome));
     }
     crate::output::print(&ctx.style(), &outcome)
         .map_err(|e| Failure::other(format!("cannot write the output: {e}")))?;
-    let n = report.drift.findings.len();
-    if n == 0 && report.drift.stale.is_empty() {
+    // The exit code is the verdict's own (`Verdict::exit_code`), which the library's programs share.
+    let exit = Exit::of_code(verdict.exit_code());
+    if verdict == Verdict::Unchecked {
         let u = report.drift.unchecked;
         return Err(Failure::new(
-            Exit::Unchecked,
+            exit,
             format!(
                 "could not check {u} of {} methods: no verdict (see the report)",
                 report.drift.schema_methods
@@ -102,10 +104,11 @@ async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
         )
         .hint("the server answered the probes in a way that proves nothing: is this a Kanboard, reached directly, with a token that has API access?"));
     }
+    let n = report.drift.findings.len();
     let what = format!(
         "the schema and the server differ ({n} difference{})",
         if n == 1 { "" } else { "s" }
     );
-    Err(Failure::new(Exit::Drift, what)
+    Err(Failure::new(exit, what)
         .hint("a newer or patched Kanboard, or a plugin version the schema does not describe"))
 }

@@ -2,30 +2,56 @@
 
 use crate::terminal_text;
 use kanboard::Error;
+use kanboard::exit_code as code;
 use std::fmt;
 
-/// Exit codes, documented in the README. Clap's own usage errors also exit with 2.
+/// Exit codes, documented in the README; the numbers are the library's table
+/// (`kanboard::exit_code`), which programs built on the library share. Clap's own usage errors
+/// also exit with 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Exit {
     /// Anything not below: a file that cannot be written, a confirmation declined.
-    Other = 1,
+    Other = code::OTHER,
     /// The command line is wrong.
-    Usage = 2,
+    Usage = code::USAGE,
     /// The configuration is missing or invalid.
-    Config = 3,
+    Config = code::CONFIG,
     /// The server refused the credentials or the permission.
-    Auth = 4,
+    Auth = code::AUTH,
     /// The object asked for does not exist.
-    NotFound = 5,
+    NotFound = code::NOT_FOUND,
     /// The server could not be reached.
-    Connection = 6,
+    Connection = code::CONNECTION,
     /// The server answered with an error, refused the operation or sent a broken reply.
-    Server = 7,
+    Server = code::SERVER,
     /// `schema drift` found that the schema and the server differ.
-    Drift = 8,
+    Drift = code::DRIFT,
     /// `schema drift` could not check some methods and found no difference in the others: no
     /// verdict either way.
-    Unchecked = 9,
+    Unchecked = code::UNCHECKED,
+}
+
+impl Exit {
+    const ALL: [Exit; 9] = [
+        Exit::Other,
+        Exit::Usage,
+        Exit::Config,
+        Exit::Auth,
+        Exit::NotFound,
+        Exit::Connection,
+        Exit::Server,
+        Exit::Drift,
+        Exit::Unchecked,
+    ];
+
+    /// The exit with this code of the library's table; `Other` for a code it does not have.
+    pub fn of_code(code: u8) -> Exit {
+        Exit::ALL
+            .into_iter()
+            .find(|e| *e as u8 == code)
+            .unwrap_or(Exit::Other)
+    }
 }
 
 /// A failed command: one message line, optionally a hint saying what fixes it.
@@ -89,21 +115,7 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// The exit code of a library error.
 pub fn exit_of(e: &Error) -> Exit {
-    match e {
-        Error::Config { .. } => Exit::Config,
-        Error::Auth { .. } => Exit::Auth,
-        Error::BatchRefused { source, .. } => exit_of(source),
-        Error::NotFound { .. } => Exit::NotFound,
-        Error::Connection { .. } => Exit::Connection,
-        Error::Input { .. } => Exit::Usage,
-        Error::TooLarge {
-            what: kanboard::SizeLimit::Upload,
-            ..
-        } => Exit::Usage,
-        // The URL points somewhere that is not the endpoint.
-        Error::Redirect { .. } => Exit::Config,
-        _ => Exit::Server,
-    }
+    Exit::of_code(code::of_error(e))
 }
 
 impl From<Error> for Failure {
@@ -154,21 +166,13 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_distinct() {
-        let all = [
-            Exit::Other,
-            Exit::Usage,
-            Exit::Config,
-            Exit::Auth,
-            Exit::NotFound,
-            Exit::Connection,
-            Exit::Server,
-            Exit::Drift,
-            Exit::Unchecked,
-        ];
-        let mut codes: Vec<i32> = all.iter().map(|e| *e as i32).collect();
+    fn codes_are_distinct_and_read_back() {
+        let mut codes: Vec<u8> = Exit::ALL.iter().map(|e| *e as u8).collect();
         codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), all.len());
+        assert_eq!(codes.len(), Exit::ALL.len());
+        for e in Exit::ALL {
+            assert_eq!(Exit::of_code(e as u8), e);
+        }
     }
 }

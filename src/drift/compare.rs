@@ -150,28 +150,27 @@ pub(crate) fn compare_observed(
             None => server_unmatched.push((j, r)),
         }
     }
+    // The schema parameters the server's required ones do not account for (by name, or renamed
+    // at the same position): each is one of the server's optional parameters, or gone.
+    let mut unaccounted: Vec<&ParamSpec> = Vec::new();
     for (i, p) in spec.params.iter().enumerate() {
-        if !p.required || required.contains(&p.name) {
+        if required.contains(&p.name) {
             continue;
         }
-        match server_unmatched.iter().position(|(j, _)| *j == i) {
-            Some(k) => {
-                let (_, r) = server_unmatched.remove(k);
-                out.push(Finding::ParamName {
-                    method: method.into(),
-                    position: i,
-                    schema: p.name.clone(),
-                    server: r.clone(),
-                });
-            }
-            None => out.push(Finding::Required {
+        if p.required
+            && let Some(k) = server_unmatched.iter().position(|(j, _)| *j == i)
+        {
+            let (_, r) = server_unmatched.remove(k);
+            out.push(Finding::ParamName {
                 method: method.into(),
-                param: p.name.clone(),
-                schema_required: true,
-            }),
+                position: i,
+                schema: p.name.clone(),
+                server: r.clone(),
+            });
+            continue;
         }
+        unaccounted.push(p);
     }
-    let unexplained = server_unmatched.len();
     for (_, r) in server_unmatched {
         out.push(Finding::ParamMissingInSchema {
             method: method.into(),
@@ -179,14 +178,41 @@ pub(crate) fn compare_observed(
             required: true,
         });
     }
-    // A required parameter the schema lacks already explains one more on the server.
-    if let Some(total) = total
-        && total != spec.params.len() + unexplained
+    // The server's other parameters are optional, their names unseen. With none, every
+    // unaccounted schema parameter is gone; with fewer than the unaccounted ones, some are, and
+    // only those can be.
+    let optional = total.map(|t| t.saturating_sub(required.len()));
+    if optional == Some(0) {
+        out.extend(unaccounted.iter().map(|p| Finding::ParamMissingOnServer {
+            method: method.into(),
+            param: p.name.clone(),
+        }));
+        return out;
+    }
+    out.extend(
+        unaccounted
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| Finding::Required {
+                method: method.into(),
+                param: p.name.clone(),
+                schema_required: true,
+            }),
+    );
+    if let (Some(total), Some(optional)) = (total, optional)
+        && optional != unaccounted.len()
     {
+        let missing_at_least = unaccounted.len().saturating_sub(optional);
         out.push(Finding::ParamCount {
             method: method.into(),
             schema: spec.params.len(),
             server: total,
+            missing_from: if missing_at_least > 0 {
+                unaccounted.iter().map(|p| p.name.clone()).collect()
+            } else {
+                Vec::new()
+            },
+            missing_at_least,
         });
     }
     out
@@ -329,15 +355,122 @@ mod tests {
                 "createTask: `project_id` is required in the schema, not by the server",
             ]
         );
-        // An optional parameter gone: only its count shows.
+        // The only optional parameter gone: the server's required ones account for the rest,
+        // so it is the one.
         assert_eq!(
             show(compare_observed(
                 &spec,
                 &req(&["title", "project_id"]),
                 Some(2)
             )),
-            ["createTask: the server takes 2 parameters, the schema lists 3"]
+            ["createTask: the schema has parameter `color_id`, the server does not"]
         );
+        // A required parameter gone along with it: the server has no optional parameter left.
+        assert_eq!(
+            show(compare_observed(&spec, &req(&["title"]), Some(1))),
+            [
+                "createTask: the schema has parameter `project_id`, the server does not",
+                "createTask: the schema has parameter `color_id`, the server does not",
+            ]
+        );
+        // One optional parameter of two gone: which one cannot be seen.
+        let two = spec.clone().param("tags", false);
+        assert_eq!(
+            show(compare_observed(
+                &two,
+                &req(&["title", "project_id"]),
+                Some(3)
+            )),
+            [
+                "createTask: the server takes 3 parameters, the schema lists 4; at least one of `color_id`, `tags` is not on the server"
+            ]
+        );
+        // A required parameter that became optional, and one optional parameter gone.
+        assert_eq!(
+            show(compare_observed(&two, &req(&["title"]), Some(2))),
+            [
+                "createTask: `project_id` is required in the schema, not by the server",
+                "createTask: the server takes 2 parameters, the schema lists 4; at least 2 of `project_id`, `color_id`, `tags` are not on the server"
+            ]
+        );
+        // One more optional parameter: nothing to name.
+        assert_eq!(
+            show(compare_observed(
+                &spec,
+                &req(&["title", "project_id"]),
+                Some(4)
+            )),
+            ["createTask: the server takes 4 parameters, the schema lists 3"]
+        );
+    }
+
+    /// Every signature over four names (kept in one order, the first `k` required), as a
+    /// server and as a schema: what the live comparison says is missing on the server is missing
+    /// there, and a count naming candidates names every missing one.
+    #[test]
+    fn live_comparison_names_only_parameters_the_server_lacks() {
+        let pool = ["a", "b", "c", "d"];
+        let mut sigs = Vec::new();
+        for mask in 0..16u32 {
+            let names: Vec<&str> = (0..4)
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| pool[i])
+                .collect();
+            for k in 0..=names.len() {
+                let mut m = MethodSpec::new("m");
+                for (i, n) in names.iter().enumerate() {
+                    m = m.param(*n, i < k);
+                }
+                sigs.push(m);
+            }
+        }
+        for server in &sigs {
+            let required: Vec<String> = server
+                .required_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            let on_server = |p: &str| server.params.iter().any(|x| x.name == p);
+            for schema in &sigs {
+                let found = compare_observed(schema, &required, Some(server.params.len()));
+                // A required parameter renamed in place is reported as renamed, not missing.
+                let renamed = |p: &str| {
+                    found
+                        .iter()
+                        .any(|f| matches!(f, Finding::ParamName { schema, .. } if schema == p))
+                };
+                for f in &found {
+                    match f {
+                        Finding::ParamMissingOnServer { param, .. } => {
+                            assert!(!on_server(param), "{f} {schema:?} {server:?}")
+                        }
+                        Finding::ParamCount {
+                            missing_from,
+                            missing_at_least,
+                            ..
+                        } => {
+                            let gone: Vec<&str> = schema
+                                .params
+                                .iter()
+                                .map(|p| p.name.as_str())
+                                .filter(|p| !on_server(p) && !renamed(p))
+                                .collect();
+                            if *missing_at_least > 0 {
+                                assert!(
+                                    gone.len() >= *missing_at_least,
+                                    "{f} {schema:?} {server:?}"
+                                );
+                                assert!(
+                                    gone.iter().all(|g| missing_from.iter().any(|c| c == g)),
+                                    "{f} {schema:?} {server:?}"
+                                );
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -31,7 +31,8 @@ pub enum Finding {
     },
     /// The schema and the server disagree on whether the parameter is required. From a live
     /// probe, `schema_required: true` means the server does not require it: optional there, or
-    /// gone (a [`Finding::ParamCount`] then says so).
+    /// gone (a [`Finding::ParamCount`] then says so; when the server has no optional parameter at
+    /// all, the probe reports [`Finding::ParamMissingOnServer`] instead).
     Required {
         /// The JSON-RPC method name.
         method: String,
@@ -65,6 +66,12 @@ pub enum Finding {
         schema: usize,
         /// How many the server takes.
         server: usize,
+        /// When the server has fewer optional parameters than the schema has parameters its
+        /// required ones do not account for: those schema parameters (the server lacks some of
+        /// them) and how many of them at least it lacks. Empty and 0 otherwise.
+        missing_from: Vec<String>,
+        /// How many of `missing_from` the server lacks at least.
+        missing_at_least: usize,
     },
     /// A live probe found fewer parameters than the schema lists and could not count them
     /// exactly without risking a run: the server takes at most `server_at_most`.
@@ -216,11 +223,32 @@ impl fmt::Display for Finding {
                 method,
                 schema,
                 server,
-            } => write!(
-                f,
-                "{method}: the server takes {server} parameter{}, the schema lists {schema}",
-                if *server == 1 { "" } else { "s" }
-            ),
+                missing_from,
+                missing_at_least,
+            } => {
+                write!(
+                    f,
+                    "{method}: the server takes {server} parameter{}, the schema lists {schema}",
+                    if *server == 1 { "" } else { "s" }
+                )?;
+                if *missing_at_least > 0 {
+                    let names: Vec<String> =
+                        missing_from.iter().map(|p| format!("`{p}`")).collect();
+                    match missing_at_least {
+                        1 => write!(
+                            f,
+                            "; at least one of {} is not on the server",
+                            names.join(", ")
+                        )?,
+                        n => write!(
+                            f,
+                            "; at least {n} of {} are not on the server",
+                            names.join(", ")
+                        )?,
+                    }
+                }
+                Ok(())
+            }
             Finding::FewerParams {
                 method,
                 schema,

@@ -19,6 +19,6 @@ mod spec;
 pub use compare::{compare, compare_specs};
 pub use finding::Finding;
 pub use manifest::{Manifest, ManifestError, ManifestMethod, ManifestParam};
-pub use probe::{ProbeReport, ProbeStats, probe};
+pub use probe::{ProbeReport, ProbeStats, Verdict, probe};
 pub use report::{DeclaredFinding, DriftReport, StaleDeviation};
 pub use spec::{DeviationSpec, MethodSpec, ParamSpec, schema};

@@ -9,6 +9,12 @@
 //!   and a batch refused with 403 is split in halves until the refused calls are found;
 //! * the probe refuses user credentials: Kanboard records a login (a row in `last_logins`) for
 //!   every call made with them, refused or not, which would change the server.
+//!
+//! A 403 may also come from something in front of Kanboard (a proxy, a token without API
+//! access) that refuses every request. Before the first 403 costs more requests, and while no
+//! request has been answered, one call to a method no server has settles it: Kanboard answers
+//! it with -32601 and never 403 (its user-only refusal comes after finding the method). A 403
+//! there too ends the probe: nothing can be checked.
 
 use super::compare::compare_observed;
 use super::finding::Finding;
@@ -25,6 +31,21 @@ use std::time::{Duration, Instant};
 
 /// More rounds than any method needs (three when it matches the schema).
 const MAX_ROUNDS: usize = 32;
+
+/// A method no server has: `~` cannot be in a PHP method name.
+const NO_SUCH_METHOD: &str = "~drift.probe";
+
+/// Why every method is unchecked when every request is refused with HTTP 403.
+const REFUSED_ALL: &str = "every call was refused with HTTP 403 (a proxy in front of Kanboard, or a token without API access?)";
+
+/// What the 403s seen so far prove about the server.
+#[derive(Debug, Default)]
+struct Refusals {
+    /// Some request was answered (HTTP 200 with replies): 403s are the server's own refusals.
+    answered: bool,
+    /// Every request is refused with 403, even a call to a method no server has.
+    everything: bool,
+}
 
 /// What a live probe found, and what it could not look at.
 #[derive(Debug, Clone)]
@@ -69,10 +90,45 @@ pub struct ProbeStats {
     pub unexpected: usize,
 }
 
+/// What a live probe concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// Every method checked, nothing differs.
+    NoDrift,
+    /// The schema and the server differ (the report lists how).
+    Drift,
+    /// No difference found, but some methods could not be checked: no verdict either way.
+    Unchecked,
+}
+
+impl Verdict {
+    /// The exit code `kanboard schema drift` (and the `drift_probe` example) ends with: 0, 8
+    /// or 9 (`kanboard::exit_code`).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::NoDrift => 0,
+            Verdict::Drift => crate::exit_code::DRIFT,
+            Verdict::Unchecked => crate::exit_code::UNCHECKED,
+        }
+    }
+}
+
 impl ProbeReport {
     /// No drift and no stopped probe.
     pub fn is_clean(&self) -> bool {
         self.drift.findings.is_empty() && self.stopped.is_empty() && self.stats.unexpected == 0
+    }
+
+    /// Drift when anything differs; else no drift when every method was checked; else no verdict.
+    pub fn verdict(&self) -> Verdict {
+        if self.is_clean() {
+            Verdict::NoDrift
+        } else if self.drift.findings.is_empty() && self.drift.stale.is_empty() {
+            Verdict::Unchecked
+        } else {
+            Verdict::Drift
+        }
     }
 }
 
@@ -131,7 +187,7 @@ impl fmt::Display for ProbeReport {
         }
         writeln!(
             f,
-            "names of optional parameters cannot be seen without running a method; their number is checked"
+            "names of optional parameters cannot be seen without running a method: their number is checked, and those the server lacks are named when the evidence leaves no other"
         )
     }
 }
@@ -182,7 +238,8 @@ pub async fn probe(
         methods: targets.len(),
         ..ProbeStats::default()
     };
-    for round in 1..=MAX_ROUNDS + 1 {
+    let mut refusals = Refusals::default();
+    'rounds: for round in 1..=MAX_ROUNDS + 1 {
         let mut batch: Vec<(usize, Probe)> = Vec::new();
         let mut alone: Vec<Vec<(usize, Probe)>> = Vec::new();
         for (i, t) in targets.iter_mut().enumerate() {
@@ -210,7 +267,13 @@ pub async fn probe(
         stats.rounds = round;
         let mut answered: Vec<Vec<(Probe, Answer)>> = vec![Vec::new(); targets.len()];
         for calls in std::iter::once(batch).chain(alone) {
-            let answers = send(client, &targets, &calls, &mut stats).await?;
+            let answers = send(client, &targets, &calls, &mut stats, &mut refusals).await?;
+            if refusals.everything {
+                for t in &mut targets {
+                    t.inference.give_up(REFUSED_ALL.into());
+                }
+                break 'rounds;
+            }
             for ((i, p), a) in calls.into_iter().zip(answers) {
                 answered[i].push((p, a));
             }
@@ -244,12 +307,15 @@ fn target(spec: MethodSpec, in_schema: bool) -> Target {
 
 /// Sends calls as one batch and reads each answer. A batch refused with 403 (a user-only method
 /// with the application token) is split in halves until each refused call stands alone: the
-/// calls are rejections, so sending one again changes nothing.
+/// calls are rejections, so sending one again changes nothing. Unless the 403 is for
+/// everything (see the module docs): then `refusals.everything` is set and the answers are
+/// left out.
 async fn send(
     client: &KanboardClient,
     targets: &[Target],
     calls: &[(usize, Probe)],
     stats: &mut ProbeStats,
+    refusals: &mut Refusals,
 ) -> Result<Vec<Answer>> {
     let mut answers: Vec<Option<Answer>> = vec![None; calls.len()];
     let mut pending = Vec::new();
@@ -268,6 +334,7 @@ async fn send(
         stats.calls += part.len();
         match batch.send().await {
             Ok(mut results) => {
+                refusals.answered = true;
                 for (answered, slot) in answers[range].iter_mut().zip(slots) {
                     let a = answer(results.take(slot));
                     stats.unexpected += usize::from(matches!(a, Answer::Other(_)));
@@ -283,6 +350,11 @@ async fn send(
                     }
                 ) =>
             {
+                if !refusals.answered && refuses_everything(client, stats).await? {
+                    refusals.everything = true;
+                    return Ok(Vec::new());
+                }
+                refusals.answered = true;
                 if range.len() == 1 {
                     answers[range.start] = Some(Answer::Forbidden);
                 } else {
@@ -298,6 +370,31 @@ async fn send(
         .into_iter()
         .map(|a| a.unwrap_or_else(|| Answer::Other("no answer".into())))
         .collect())
+}
+
+/// Whether the server refuses with 403 even a call to a method it does not have, which Kanboard
+/// answers with -32601 whatever the credentials' rights.
+async fn refuses_everything(client: &KanboardClient, stats: &mut ProbeStats) -> Result<bool> {
+    let mut batch = client.batch();
+    // Any reply at all (Kanboard: -32601) shows the 403s are not for everything.
+    let _ = batch.add_unchecked(NO_SUCH_METHOD, Value::Object(Default::default()));
+    stats.requests += 1;
+    stats.calls += 1;
+    match batch.send().await {
+        Ok(_) => Ok(false),
+        Err(Error::BatchRefused { source, .. })
+            if matches!(
+                *source,
+                Error::Auth {
+                    failure: AuthFailure::Forbidden,
+                    ..
+                }
+            ) =>
+        {
+            Ok(true)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Reads one reply as a probe answer. A result means the call was not rejected.
@@ -339,22 +436,9 @@ fn report(
     let mut raw = Vec::new();
     let (mut user_only, mut bounded, mut manifest_only, mut stopped) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    // HTTP 403 for every call is not a server whose methods are all user-only, but something in
-    // front of it (a proxy, a token without API access) refusing everything.
-    let refused_all = targets.len() > 1
-        && targets
-            .iter()
-            .all(|t| matches!(t.inference.observed(), Observed::UserOnly));
     for t in targets {
         let (spec, name) = (&t.spec, t.spec.name.clone());
-        let mut observed = t.inference.observed();
-        if refused_all {
-            observed = Observed::Stopped {
-                reason: "every call was refused with HTTP 403 (a proxy in front of Kanboard, or a \
-                         token without API access?)"
-                    .into(),
-            };
-        }
+        let observed = t.inference.observed();
         if !t.in_schema {
             match observed {
                 Observed::Absent => manifest_only.push(name),
