@@ -7,6 +7,7 @@ use crate::de::Loose;
 use crate::descriptor::MethodDescriptor;
 use crate::envelope::{self, Reply};
 use crate::error::{Error, Result};
+use crate::release_check;
 use crate::request::Request;
 use serde_json::Value;
 use std::marker::PhantomData;
@@ -19,9 +20,15 @@ struct Pending {
     ident: String,
     /// Whether it may be sent again after a transient failure (the schema marks it read-only).
     read_only: bool,
-    /// Set when the call was refused before sending (a user-only method with the app token),
-    /// so it does not turn the whole batch into one 403.
+    /// Set when the call was refused before sending (a user-only method with the app token,
+    /// a parameter the server's release lacks), so it does not turn the whole batch into one
+    /// 403 or lose a value.
     refused: Option<Error>,
+    /// Where its JSON is in the body.
+    span: std::ops::Range<usize>,
+    /// What it uses that not every release has, still to check against the server's release
+    /// when that was not known at `add` (it is asked once, at `send`).
+    later: Vec<(Option<&'static str>, crate::Availability)>,
 }
 
 /// A call's place in a batch; redeem it with [`BatchResults::take`].
@@ -80,6 +87,8 @@ impl Batch {
             ident: String::new(),
             read_only,
             refused: desc.and_then(|d| self.client.check_auth(d).err()),
+            span: 0..0,
+            later: Vec::new(),
         };
         if pending.refused.is_none() {
             let id = self.client.next_id();
@@ -95,7 +104,24 @@ impl Batch {
             match appended {
                 Ok(range) => {
                     pending.id = id;
-                    pending.ident = crate::convention::identifier(&self.body[range]);
+                    pending.ident = crate::convention::identifier(&self.body[range.clone()]);
+                    let later = match desc {
+                        Some(d) => release_check::later_parts(d, &self.body[range.clone()]),
+                        None => Vec::new(),
+                    };
+                    match (later.is_empty(), self.client.known_release()) {
+                        (true, _) | (false, Some(None)) => {}
+                        (false, Some(Some(v))) => {
+                            if let Some(e) = desc.and_then(|d| release_check::refusal(d, &later, v))
+                            {
+                                self.body.truncate(mark);
+                                pending.id = 0;
+                                pending.refused = Some(e);
+                            }
+                        }
+                        (false, None) => pending.later = later,
+                    }
+                    pending.span = range;
                 }
                 Err(e) => {
                     self.body.truncate(mark);
@@ -159,6 +185,8 @@ impl Batch {
             ident: String::new(),
             read_only: false,
             refused: Some(e),
+            span: 0..0,
+            later: Vec::new(),
         });
         self.calls.len() - 1
     }
@@ -184,8 +212,28 @@ impl Batch {
             client,
             mut body,
             uploads,
-            calls,
+            mut calls,
         } = self;
+        // Calls whose release check waited for the server's release: ask it (once per client),
+        // then take the refused ones out of the body.
+        if calls.iter().any(|c| !c.later.is_empty())
+            && let Some(v) = client.server_version().await?
+        {
+            let mut out = false;
+            for c in calls.iter_mut().filter(|c| !c.later.is_empty()) {
+                if let Some(e) = c
+                    .desc
+                    .or(MethodDescriptor::find(&c.method))
+                    .and_then(|d| release_check::refusal(d, &c.later, v))
+                {
+                    c.refused = Some(e);
+                    out = true;
+                }
+            }
+            if out {
+                body = rebuild(&body, &calls);
+            }
+        }
         let sent: Vec<(&str, u64)> = calls
             .iter()
             .filter(|c| c.refused.is_none())
@@ -231,6 +279,18 @@ impl Batch {
             calls: kept,
         })
     }
+}
+
+/// The body with only the calls not refused, each as it was serialized.
+fn rebuild(body: &[u8], calls: &[Pending]) -> Vec<u8> {
+    let mut out = vec![b'['];
+    for c in calls.iter().filter(|c| c.refused.is_none()) {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&body[c.span.clone()]);
+    }
+    out
 }
 
 /// The replies of a sent batch.

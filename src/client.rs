@@ -4,6 +4,7 @@ use crate::body::{Outgoing, Uploads, collect_uploads};
 use crate::descriptor::MethodDescriptor;
 use crate::envelope::{self, Reply};
 use crate::error::{AuthFailure, Error, Result, SizeLimit};
+use crate::release_check::ReleaseCheck;
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -172,6 +173,8 @@ pub struct ClientBuilder {
     follow_redirects: bool,
     max_reply_size: Option<u64>,
     max_upload_size: Option<u64>,
+    kanboard_version: Option<crate::KanboardVersion>,
+    version_check: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -184,6 +187,8 @@ impl fmt::Debug for ClientBuilder {
             .field("follow_redirects", &self.follow_redirects)
             .field("max_reply_size", &self.max_reply_size)
             .field("max_upload_size", &self.max_upload_size)
+            .field("kanboard_version", &self.kanboard_version)
+            .field("version_check", &self.version_check)
             .finish_non_exhaustive()
     }
 }
@@ -221,6 +226,24 @@ impl ClientBuilder {
     /// Either way, no credential or request body ever goes to another origin.
     pub fn follow_redirects(mut self, yes: bool) -> Self {
         self.follow_redirects = yes;
+        self
+    }
+
+    /// The server's Kanboard release, when known: calls that use a method or a parameter it
+    /// lacks are refused with [`Error::NotInRelease`] without asking the server. Otherwise the
+    /// client asks `getVersion` once, the first time a call uses something not every release
+    /// has (most calls never do).
+    pub fn kanboard_version(mut self, v: crate::KanboardVersion) -> Self {
+        self.kanboard_version = Some(v);
+        self
+    }
+
+    /// Whether to refuse calls the server's release cannot take (default `true`). Off, every
+    /// call is sent as it is: on a release older than a parameter, Kanboard drops that
+    /// parameter without an error and its value is lost; for a server patched by hand, or to
+    /// test one.
+    pub fn version_check(mut self, yes: bool) -> Self {
+        self.version_check = yes;
         self
     }
 
@@ -393,6 +416,11 @@ impl ClientBuilder {
                 max_reply_size: self.max_reply_size,
                 max_upload_size: self.max_upload_size,
                 next_id: AtomicU64::new(1),
+                release: match (self.version_check, self.kanboard_version) {
+                    (false, _) => ReleaseCheck::Off,
+                    (true, Some(v)) => ReleaseCheck::Given(v),
+                    (true, None) => ReleaseCheck::Ask(tokio::sync::OnceCell::new()),
+                },
             }),
         })
     }
@@ -458,6 +486,8 @@ struct Inner {
     max_reply_size: Option<u64>,
     max_upload_size: Option<u64>,
     next_id: AtomicU64,
+    /// The server's release, for the check of calls against it.
+    pub(crate) release: ReleaseCheck,
 }
 
 /// A Kanboard JSON-RPC client. Cheap to clone (one `Arc`), `Send + Sync`.
@@ -508,7 +538,14 @@ impl KanboardClient {
             follow_redirects: false,
             max_reply_size: Some(ClientBuilder::DEFAULT_MAX_REPLY_SIZE),
             max_upload_size: Some(ClientBuilder::DEFAULT_MAX_UPLOAD_SIZE),
+            kanboard_version: None,
+            version_check: true,
         }
+    }
+
+    /// What the client knows of the server's release.
+    pub(crate) fn release(&self) -> &ReleaseCheck {
+        &self.inner.release
     }
 
     /// The endpoint URL.
@@ -527,12 +564,18 @@ impl KanboardClient {
     /// [`FileContent`](crate::FileContent) to upload), or `Value::Null` for none. Errors are
     /// mapped as for typed calls; a method the schema marks read-only is retried under the retry
     /// policy. Unlike typed calls and batches, a user-only method is sent even with the
-    /// application token, so the server's own answer (403) is what comes back.
+    /// application token, so the server's own answer (403) is what comes back. A parameter of a
+    /// schema method that the server's release lacks is refused as in a typed call
+    /// ([`Error::NotInRelease`]), since the server would drop it.
     pub async fn call<P: Serialize>(&self, method: &str, params: P) -> Result<Value> {
-        let read_only = MethodDescriptor::find(method).is_some_and(|d| d.read_only);
+        let desc = MethodDescriptor::find(method);
+        let read_only = desc.is_some_and(|d| d.read_only);
         let id = self.next_id();
         let (json, uploads) = serialize_call(method, id, &params)?;
         drop(params);
+        if let Some(d) = desc {
+            self.check_release(d, &json).await?;
+        }
         let body = self.prepare_body(method, json, uploads).await?;
         self.call_once(method, id, body, read_only)
             .await

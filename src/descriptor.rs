@@ -26,6 +26,8 @@ pub struct MethodDescriptor {
     pub plugin: Option<&'static str>,
     /// Deliberate differences from the server, each with its reason.
     pub deviations: &'static [Deviation],
+    /// The Kanboard releases that have the method.
+    pub available: crate::Availability,
     /// Decodes a reply into the method's return type: what a call by descriptor needs to give
     /// the typed value ([`MethodDescriptor::decode_result`], [`crate::DynamicRequest`]).
     pub(crate) decoder: crate::dynamic::Decoder,
@@ -49,6 +51,8 @@ pub struct ParamDescriptor {
     /// What the parameter means: format, allowed values, what `0` or empty does, what the
     /// server does with a bad value (the schema's `doc`, never empty).
     pub doc: &'static str,
+    /// The Kanboard releases that have the parameter; an older one drops it without a word.
+    pub available: crate::Availability,
 }
 
 /// How a result is read.

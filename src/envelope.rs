@@ -108,6 +108,21 @@ pub fn request_body<P: Serialize + ?Sized>(
     Ok(out)
 }
 
+/// The names of the `params` a serialized request sends (none for positional or no params).
+pub(crate) fn param_names(request: &[u8]) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Call {
+        #[serde(default)]
+        params: Option<Value>,
+    }
+    match serde_json::from_slice::<Call>(request) {
+        Ok(Call {
+            params: Some(Value::Object(m)),
+        }) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The first named parameter of a serialized request, read without building the rest (an
 /// upload's content is skipped, not copied). Used to name the object in a not-found error.
 pub fn first_param(request: &[u8]) -> Option<(String, Value)> {

@@ -160,6 +160,22 @@ pub enum Error {
         detail: Option<std::sync::Arc<str>>,
     },
 
+    /// The server's Kanboard release lacks the method, or a parameter the call sends: refused
+    /// before anything is sent, because an older Kanboard drops a parameter it does not know
+    /// without an error (the value would be lost). See
+    /// [`ClientBuilder::kanboard_version`](crate::ClientBuilder::kanboard_version).
+    #[error("{method}: {} Kanboard {available}; the server runs {server}{}", what_needs(.parameter), lost_suffix(.parameter))]
+    NotInRelease {
+        /// The JSON-RPC method called.
+        method: String,
+        /// The parameter (its wire name), or `None` when the method itself is missing.
+        parameter: Option<String>,
+        /// The releases that have it.
+        available: crate::Availability,
+        /// The server's release.
+        server: crate::KanboardVersion,
+    },
+
     /// The server answered with an HTTP redirect. It is not followed by default, since a JSON-RPC
     /// endpoint does not move and following one can carry credentials and the request body
     /// elsewhere; with [`ClientBuilder::follow_redirects`](crate::ClientBuilder::follow_redirects)
@@ -312,6 +328,20 @@ fn data_suffix(d: &Option<Box<serde_json::Value>>) -> String {
         Some(serde_json::Value::String(s)) => format!(" ({s})"),
         Some(v) => format!(" ({v})"),
         None => String::new(),
+    }
+}
+
+fn what_needs(parameter: &Option<String>) -> String {
+    match parameter {
+        Some(p) => format!("the parameter `{p}` needs"),
+        None => "the method needs".into(),
+    }
+}
+
+fn lost_suffix(parameter: &Option<String>) -> &'static str {
+    match parameter {
+        Some(_) => ", which would drop it without an error, so nothing was sent",
+        None => ", so nothing was sent",
     }
 }
 

@@ -32,6 +32,8 @@ pub fn of_error(e: &Error) -> u8 {
         Error::NotFound { .. } => NOT_FOUND,
         Error::Connection { .. } => CONNECTION,
         Error::Input { .. } => USAGE,
+        // Nothing was sent: the call asks for what the server's release cannot do.
+        Error::NotInRelease { .. } => USAGE,
         Error::TooLarge {
             what: SizeLimit::Upload,
             ..

@@ -53,8 +53,10 @@ mod error;
 pub mod exit_code;
 mod inputs;
 pub mod orchestration;
+mod release_check;
 mod request;
 pub mod safe_file;
+mod version;
 
 pub use batch::{Batch, BatchResults, FromReply, Slot};
 pub use client::{Auth, ClientBuilder, KanboardClient, RetryPolicy};
@@ -62,6 +64,7 @@ pub use dynamic::{DynamicRequest, TypedValue};
 pub use error::{AuthFailure, Body, Error, OptionalExt, Result, SizeLimit};
 pub use inputs::{DateInput, FileContent, Secret};
 pub use request::Request;
+pub use version::{Availability, BadVersion, KanboardVersion};
 
 // The generated models, resources and descriptor table.
 include!(concat!(env!("OUT_DIR"), "/kanboard_api.rs"));

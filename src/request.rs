@@ -37,6 +37,7 @@ pub(crate) async fn send<R: Request>(req: R) -> Result<R::Output> {
     let id = client.next_id();
     let (json, uploads) = crate::client::serialize_call(desc.rpc_name, id, &req)?;
     drop(req);
+    client.check_release(desc, &json).await?;
     let ident = crate::convention::identifier(&json);
     let body = client.prepare_body(desc.rpc_name, json, uploads).await?;
     let reply = client

@@ -61,6 +61,7 @@ fn global_args() -> Vec<Arg> {
         opt("timeout", "SECONDS", "Time allowed for each call [env: KANBOARD_TIMEOUT] [default: 30]"),
         opt("ca-cert", "PATH", "PEM file of CA certificates to trust besides the system's [env: KANBOARD_CA_CERT]"),
         opt("auth-header", "NAME", "Header carrying the credentials, for a server whose API_AUTHENTICATION_HEADER names one (e.g. X-API-Auth) [env: KANBOARD_AUTH_HEADER]"),
+        opt("kanboard-version", "RELEASE", "The server's Kanboard release (e.g. 1.2.36): options it lacks are refused without asking it; `off` sends everything unchecked (an older release drops unknown options silently). Default: asked when first needed [env: KANBOARD_VERSION]"),
         Arg::new("insecure")
             .long("insecure")
             .action(ArgAction::SetTrue)

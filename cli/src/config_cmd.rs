@@ -116,15 +116,54 @@ async fn run(ctx: &Ctx, m: &ArgMatches) -> Result<Option<Outcome>, Failure> {
             let kb = config.client().map_err(|e| ctx.fail(e))?;
             let d = kanboard::descriptor::MethodDescriptor::find("getVersion").expect("in schema");
             let version = crate::invoke::call(ctx, &kb, d, Default::default()).await?;
+            let release = version
+                .as_str()
+                .and_then(kanboard::KanboardVersion::parse_lenient);
             Ok(Some(rows(vec![
                 json!({"key": "url", "value": config.url}),
                 json!({"key": "profile", "value": config.profile}),
                 json!({"key": "auth_mode", "value": config.auth_mode.as_str()}),
                 json!({"key": "server_version", "value": version}),
+                json!({"key": "supported", "value": supported(release)}),
+                json!({"key": "release_check", "value": release_check(&config, release)}),
             ])))
         }
         "init" => init(ctx, sm).map(Some),
         _ => unreachable!("clap knows the subcommands"),
+    }
+}
+
+/// Whether the server's release is one this client describes.
+fn supported(release: Option<kanboard::KanboardVersion>) -> String {
+    let Some((oldest, newest)) = kanboard::api::descriptors::RELEASES else {
+        return "unknown: the schema names no releases".into();
+    };
+    match release {
+        None => {
+            format!("unknown: not a release number (this client describes {oldest} to {newest})")
+        }
+        Some(v) if v < oldest => format!(
+            "no: older than {oldest}, the oldest release this client describes; calls may lose data"
+        ),
+        Some(v) if v > newest => format!(
+            "newer than {newest}, the newest release this client describes: what came after it is not offered"
+        ),
+        Some(_) => format!("yes ({oldest} to {newest})"),
+    }
+}
+
+/// What calls are checked against.
+fn release_check(
+    config: &kanboard::config::KanboardConfig,
+    release: Option<kanboard::KanboardVersion>,
+) -> String {
+    match (config.kanboard_version, release) {
+        (Some(None), _) => "off (kanboard_version = off): every call is sent unchecked".into(),
+        (Some(Some(v)), _) => format!("against {v} (kanboard_version), without asking the server"),
+        (None, Some(v)) => {
+            format!("against {v}: options newer than the server are refused before sending")
+        }
+        (None, None) => "none: the server's version is not a release number".into(),
     }
 }
 

@@ -33,6 +33,7 @@ impl Ctx {
         o.timeout = s("timeout");
         o.ca_cert = s("ca-cert");
         o.auth_header = s("auth-header");
+        o.kanboard_version = s("kanboard-version");
         o.insecure = m.get_flag("insecure").then(|| "true".to_owned());
         o.config_file = m.get_one::<PathBuf>("config").cloned();
         Ctx {

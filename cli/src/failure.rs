@@ -151,7 +151,16 @@ impl From<Error> for Failure {
             ),
             _ => e.to_string(),
         };
-        Failure::new(exit, message)
+        let failure = Failure::new(exit, message);
+        match &e {
+            Error::NotInRelease {
+                parameter: Some(_), ..
+            } => failure.hint(
+                "leave that option out, or upgrade Kanboard; `--kanboard-version off` sends it anyway, and the server drops it",
+            ),
+            Error::NotInRelease { .. } => failure.hint("upgrade Kanboard to use this command"),
+            _ => failure,
+        }
     }
 }
 

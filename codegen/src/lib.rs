@@ -93,6 +93,17 @@ pub fn signatures(yaml: &str) -> Result<Vec<Signature>, Diagnostic> {
         .collect())
 }
 
+pub use ir::ServerRelease;
+
+/// Checks the schema's `since` / `until` against what each Kanboard release really serves
+/// (one [`ServerRelease`] per release manifest): every disagreement, with the line and column
+/// of the method or parameter and the value to set. Plugin methods are not judged.
+pub fn check_releases(yaml: &str, releases: &[ServerRelease]) -> Result<(), Vec<Diagnostic>> {
+    let api = load(yaml).map_err(|d| vec![d])?;
+    let found = ir::check_against(&api, releases);
+    if found.is_empty() { Ok(()) } else { Err(found) }
+}
+
 fn load(yaml: &str) -> Result<ir::Api, Diagnostic> {
     let file: schema::SchemaFile = serde_saphyr::from_str(yaml).map_err(|e| {
         let (line, column) = e

@@ -22,7 +22,18 @@ pub struct SchemaFile {
     pub enums: IndexMap<String, Spanned<EnumDef>>,
     #[serde(default)]
     pub models: IndexMap<String, Spanned<ModelDef>>,
+    /// The Kanboard releases the schema describes: `since`/`until` are within them.
+    #[serde(default)]
+    pub releases: Option<Spanned<ReleasesDef>>,
     pub resources: IndexMap<String, Spanned<ResourceDef>>,
+}
+
+/// `releases: {oldest: "1.2.20", newest: "1.2.53"}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleasesDef {
+    pub oldest: Spanned<String>,
+    pub newest: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +144,12 @@ pub struct MethodDef {
     /// Deliberate differences from the server manifest, each with its reason.
     #[serde(default)]
     pub drift: Vec<Spanned<DriftDef>>,
+    /// The first Kanboard release that has the method; absent: every release of `releases`.
+    #[serde(default)]
+    pub since: Option<Spanned<String>>,
+    /// The last Kanboard release that has the method; absent: it is still there.
+    #[serde(default)]
+    pub until: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +171,10 @@ pub struct ParamDef {
     pub default: Option<DefaultValue>,
     pub wire: Option<String>,
     pub doc: Option<String>,
+    /// The first Kanboard release that has the parameter; absent: as its method.
+    pub since: Option<String>,
+    /// The last Kanboard release that has the parameter; absent: it is still there.
+    pub until: Option<String>,
 }
 
 /// A documented server-side default. Kept as written; the client never sends it.
@@ -226,6 +247,10 @@ struct ParamDefLong {
     wire: Option<String>,
     #[serde(default)]
     doc: Option<String>,
+    #[serde(default)]
+    since: Option<String>,
+    #[serde(default)]
+    until: Option<String>,
 }
 
 fn present<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<DefaultValue>, D::Error> {
@@ -238,7 +263,7 @@ impl<'de> Deserialize<'de> for ParamDef {
         impl<'de> Visitor<'de> for V {
             type Value = ParamDef;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a type such as `int` or a map with `type`, `required`, `default`, `wire`, `doc`")
+                f.write_str("a type such as `int` or a map with `type`, `required`, `default`, `wire`, `doc`, `since`, `until`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ParamDef, E> {
                 Ok(ParamDef {
@@ -247,6 +272,8 @@ impl<'de> Deserialize<'de> for ParamDef {
                     default: None,
                     wire: None,
                     doc: None,
+                    since: None,
+                    until: None,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamDef, A::Error> {
@@ -259,6 +286,8 @@ impl<'de> Deserialize<'de> for ParamDef {
                     default: l.default,
                     wire: l.wire,
                     doc: l.doc,
+                    since: l.since,
+                    until: l.until,
                 })
             }
         }

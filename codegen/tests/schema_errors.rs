@@ -337,3 +337,33 @@ fn table_columns_must_be_fields_of_the_model() {
     assert!(d.message.contains("column `id` is listed twice"), "{d}");
     check(&with_models(&model.replace("nmae", "name"))).unwrap();
 }
+
+#[test]
+fn since_and_until_are_checked_against_the_releases() {
+    let with = |releases: &str, param: &str| {
+        GOOD.replacen("resources:", &format!("{releases}resources:"), 1)
+            .replacen(
+                "        returns:",
+                &format!("        params:\n          {param}\n        returns:"),
+                1,
+            )
+    };
+    let range = "releases: {oldest: \"1.2.20\", newest: \"1.2.53\"}\n";
+    let ok = "x: {type: int, default: null, doc: \"A later option.\", since: \"1.2.45\"}";
+    check(&with(range, ok)).unwrap();
+    let d = err(&with("", ok));
+    assert!(d.message.contains("no `releases:"), "{d}");
+    for (param, says) in [
+        (ok.replace("1.2.45", "1.2.20"), "leave `since` out"),
+        (ok.replace("1.2.45", "1.2.60"), "after the newest release"),
+        (ok.replace("1.2.45", "1.2"), "not a Kanboard release"),
+        (
+            ok.replace("since: \"1.2.45\"", "since: \"1.2.45\", until: \"1.2.30\""),
+            "before its `since`",
+        ),
+    ] {
+        let d = err(&with(range, &param));
+        assert_eq!(d.line, 11, "{d}");
+        assert!(d.message.contains(says), "{says}: {d}");
+    }
+}

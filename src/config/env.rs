@@ -25,5 +25,7 @@ pub const TIMEOUT: &str = "KANBOARD_TIMEOUT";
 pub const CA_CERT: &str = "KANBOARD_CA_CERT";
 /// Not in kanboard-cli: the header that carries the credentials (`X-API-Auth`).
 pub const AUTH_HEADER: &str = "KANBOARD_AUTH_HEADER";
+/// Not in kanboard-cli: the server's Kanboard release (`1.2.36`), or `off` for no release check.
+pub const KANBOARD_VERSION: &str = "KANBOARD_VERSION";
 /// Not in kanboard-cli: `true` skips TLS certificate verification.
 pub const INSECURE: &str = "KANBOARD_INSECURE";

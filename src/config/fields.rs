@@ -35,6 +35,8 @@ pub struct Overrides {
     pub insecure: Option<String>,
     /// The credentials header (`--auth-header`), e.g. `X-API-Auth`.
     pub auth_header: Option<String>,
+    /// The server's Kanboard release (`--kanboard-version`), e.g. `1.2.36`, or `off`.
+    pub kanboard_version: Option<String>,
     /// The config file to read instead of the default one.
     pub config_file: Option<PathBuf>,
 }
@@ -53,6 +55,7 @@ impl fmt::Debug for Overrides {
             .field("portfolio_backend", &self.portfolio_backend)
             .field("timeout", &self.timeout)
             .field("auth_header", &self.auth_header)
+            .field("kanboard_version", &self.kanboard_version)
             .field("ca_cert", &self.ca_cert)
             .field("insecure", &self.insecure)
             .field("config_file", &self.config_file)
@@ -127,11 +130,14 @@ pub enum Field {
     /// Not in kanboard-cli: the header that carries the credentials, for a server whose
     /// `API_AUTHENTICATION_HEADER` names one (`auth_header`).
     AuthHeader,
+    /// Not in kanboard-cli: the server's Kanboard release (`kanboard_version`), so calls it
+    /// cannot take are refused without asking it; `off` sends every call unchecked.
+    KanboardVersion,
 }
 
 impl Field {
     /// Every field, in the order `config show` prints them.
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 12] = [
         Field::Url,
         Field::Token,
         Field::OutputFormat,
@@ -143,6 +149,7 @@ impl Field {
         Field::CaCert,
         Field::Insecure,
         Field::AuthHeader,
+        Field::KanboardVersion,
     ];
 
     /// The key in a `[profiles.NAME]` table.
@@ -159,6 +166,7 @@ impl Field {
             Field::CaCert => "ca_cert",
             Field::Insecure => "insecure",
             Field::AuthHeader => "auth_header",
+            Field::KanboardVersion => "kanboard_version",
         }
     }
 
@@ -176,6 +184,7 @@ impl Field {
             Field::CaCert => "--ca-cert",
             Field::Insecure => "--insecure",
             Field::AuthHeader => "--auth-header",
+            Field::KanboardVersion => "--kanboard-version",
         }
     }
 
@@ -193,6 +202,7 @@ impl Field {
             Field::CaCert => env::CA_CERT,
             Field::Insecure => env::INSECURE,
             Field::AuthHeader => env::AUTH_HEADER,
+            Field::KanboardVersion => env::KANBOARD_VERSION,
         }
     }
 
@@ -214,6 +224,7 @@ impl Field {
             Field::CaCert => o.ca_cert.as_ref(),
             Field::Insecure => o.insecure.as_ref(),
             Field::AuthHeader => o.auth_header.as_ref(),
+            Field::KanboardVersion => o.kanboard_version.as_ref(),
         }
     }
 

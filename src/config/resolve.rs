@@ -35,6 +35,9 @@ pub struct KanboardConfig {
     pub insecure: bool,
     /// The header that carries the credentials instead of `Authorization`.
     pub auth_header: Option<String>,
+    /// What calls are checked against: the server's release as given (`Some(Some(v))`), no
+    /// check (`Some(None)`, `off`), or asked from the server when needed (`None`).
+    pub kanboard_version: Option<Option<crate::KanboardVersion>>,
     /// The config file that was read (it may not exist).
     pub config_file: PathBuf,
 }
@@ -112,6 +115,16 @@ impl KanboardConfig {
         {
             return Err(l.unfit(Field::AuthHeader, "is not an HTTP header name"));
         }
+        let kanboard_version = match value(Field::KanboardVersion).as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("off") => Some(None),
+            Some(v) => Some(Some(v.parse::<crate::KanboardVersion>().map_err(|_| {
+                l.unfit(
+                    Field::KanboardVersion,
+                    "is not a Kanboard release number (like 1.2.36) or `off`",
+                )
+            })?)),
+        };
         let ca_cert_pem = match &ca_cert {
             Some(path) => Some(read_ca_cert(l, path)?),
             None => None,
@@ -148,6 +161,7 @@ impl KanboardConfig {
             ca_cert_pem,
             insecure,
             auth_header,
+            kanboard_version,
             config_file: l.file.path().to_owned(),
         })
     }
@@ -173,6 +187,11 @@ impl KanboardConfig {
         }
         if let Some(h) = &self.auth_header {
             b = b.auth_header(h.trim());
+        }
+        match self.kanboard_version {
+            Some(Some(v)) => b = b.kanboard_version(v),
+            Some(None) => b = b.version_check(false),
+            None => {}
         }
         match (self.auth_mode, &self.username, &self.password, &self.token) {
             (AuthMode::User, Some(u), Some(p), _) => b.user(u, p.expose()),

@@ -3,7 +3,7 @@
 
 use super::builders::output_type;
 use super::{docs, first_sentence};
-use crate::ir::{DriftKind, Kind, Method, Outcome, Resource, Ty};
+use crate::ir::{DriftKind, Kind, Method, Outcome, Release, Resource, Span, Ty};
 use crate::naming;
 use crate::schema::DefaultValue;
 use proc_macro2::TokenStream;
@@ -26,6 +26,27 @@ fn outcome_tokens(o: Outcome) -> TokenStream {
         Outcome::Empty => quote!(Outcome::Empty),
         Outcome::NotFound => quote!(Outcome::NotFound),
         Outcome::Rejected => quote!(Outcome::Rejected),
+    }
+}
+
+/// The releases that have a method or parameter, as the descriptor's `Availability`.
+fn availability(span: Span) -> TokenStream {
+    let one = |r: Option<Release>| match r {
+        Some(Release(a, b, c)) => quote!(Some(crate::KanboardVersion::new(#a, #b, #c))),
+        None => quote!(None),
+    };
+    let (since, until) = (one(span.since), one(span.until));
+    quote!(crate::Availability { since: #since, until: #until })
+}
+
+/// The schema's `releases:` as the descriptor table's `RELEASES`.
+pub(super) fn releases(range: Option<(Release, Release)>) -> TokenStream {
+    match range {
+        Some((Release(a, b, c), Release(d, e, f))) => quote!(Some((
+            crate::KanboardVersion::new(#a, #b, #c),
+            crate::KanboardVersion::new(#d, #e, #f)
+        ))),
+        None => quote!(None),
     }
 }
 
@@ -54,8 +75,9 @@ pub(super) fn descriptor(r: &Resource, m: &Method) -> TokenStream {
             None => quote!(None),
         };
         let doc = &p.doc;
+        let available = availability(p.span);
         quote! {
-            ParamDescriptor { name: #name, wire: #wire, ty: #ty, required: #required, default: #default, doc: #doc }
+            ParamDescriptor { name: #name, wire: #wire, ty: #ty, required: #required, default: #default, doc: #doc, available: #available }
         }
     });
     let ret = &m.returns;
@@ -95,6 +117,7 @@ pub(super) fn descriptor(r: &Resource, m: &Method) -> TokenStream {
         quote!(Deviation { param: #param, kind: #kind, reason: #reason })
     });
     let doc = docs(&format!("`{rpc}` (`{resource}.{rust_name}`)."));
+    let available = availability(m.span);
     let decoder = if ret.kind == Kind::Value && ret.ty == Ty::Bytes {
         // Bytes have one JSON form, base64 as the server sends them, not a list of numbers.
         quote!(crate::dynamic::bytes_decoder)
@@ -123,6 +146,7 @@ pub(super) fn descriptor(r: &Resource, m: &Method) -> TokenStream {
             read_only: #read_only,
             plugin: #plugin,
             deviations: &[#(#drift),*],
+            available: #available,
             decoder: #decoder,
         };
     }

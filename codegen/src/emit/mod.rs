@@ -64,6 +64,7 @@ pub fn api(api: &Api) -> TokenStream {
         quote!(crate::descriptor::ResourceDescriptor { name: #name, summary: #summary, plugin: #plugin })
     });
     let model_rows = api.models.iter().map(model_descriptor);
+    let releases = self::descriptors::releases(api.releases);
     let id_rows = api.ids.iter().map(|(name, doc)| {
         let summary = first_sentence(doc);
         quote!(crate::descriptor::IdDescriptor { name: #name, summary: #summary })
@@ -111,6 +112,10 @@ pub fn api(api: &Api) -> TokenStream {
 
                 /// Every model with its keys, in schema order.
                 pub static MODELS: &[crate::descriptor::ModelDescriptor] = &[#(#model_rows),*];
+
+                /// The oldest and the newest Kanboard release the schema describes; the
+                /// `available` of each method and parameter is within them.
+                pub static RELEASES: Option<(crate::KanboardVersion, crate::KanboardVersion)> = #releases;
 
             }
         }

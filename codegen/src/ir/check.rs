@@ -220,6 +220,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
         });
     }
 
+    let range = super::releases::check_range(&file.releases)?;
     let mut resources = Vec::new();
     let mut rpc_seen: BTreeMap<String, String> = BTreeMap::new();
     for (rname, rdef) in &file.resources {
@@ -248,6 +249,14 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                     ),
                 ));
             }
+            let span = super::releases::check_span(
+                &format!("method `{mname}`"),
+                md.since.as_ref().map(|s| s.value.as_str()),
+                md.until.as_ref().map(|s| s.value.as_str()),
+                at(m),
+                range,
+                Default::default(),
+            )?;
             let mut params = Vec::new();
             let mut wires = BTreeSet::new();
             for (pname, p) in &md.params {
@@ -285,6 +294,14 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                     Some(&ty),
                     PARAM_HINT,
                 )?;
+                let pspan = super::releases::check_span(
+                    &format!("parameter `{pname}` of `{mname}`"),
+                    p.value.since.as_deref(),
+                    p.value.until.as_deref(),
+                    at(p),
+                    range,
+                    span,
+                )?;
                 params.push(Param {
                     name: pname.clone(),
                     wire,
@@ -292,6 +309,8 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                     required: p.value.required,
                     default: p.value.default.clone(),
                     doc,
+                    span: pspan,
+                    at: at(p),
                 });
             }
             let returns = check_returns(&md.returns, &names)?;
@@ -323,6 +342,8 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
                 returns,
                 user_only,
                 drift: check_drift(mname, &md.drift, &wires)?,
+                span,
+                at: at(m),
             });
         }
         resources.push(Resource {
@@ -343,6 +364,7 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
         ids,
         enums,
         models,
+        releases: range,
         resources,
     })
 }

@@ -5,10 +5,13 @@
 mod check;
 mod docs;
 mod drift;
+mod releases;
 mod returns;
 mod types;
 
 pub use check::check;
+pub(crate) use releases::check_against;
+pub use releases::{Release, ServerRelease, Span};
 pub use types::{MapKey, Ty};
 
 use crate::Diagnostic;
@@ -21,6 +24,8 @@ pub struct Api {
     pub ids: Vec<(String, String)>,
     pub enums: Vec<Enum>,
     pub models: Vec<Model>,
+    /// The oldest and newest Kanboard release the schema describes (`releases:`).
+    pub releases: Option<(Release, Release)>,
     pub resources: Vec<Resource>,
 }
 
@@ -71,6 +76,10 @@ pub struct Method {
     pub user_only: bool,
     pub read_only: bool,
     pub drift: Vec<Drift>,
+    /// The releases that have it.
+    pub span: Span,
+    /// Where it is declared, for diagnostics found after the check (release manifests).
+    pub at: Location,
 }
 
 /// A declared, deliberate difference between the schema and the server.
@@ -136,6 +145,9 @@ pub struct Param {
     pub required: bool,
     pub default: Option<DefaultValue>,
     pub doc: String,
+    /// The releases that have it (within its method's).
+    pub span: Span,
+    pub at: Location,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
