@@ -210,3 +210,66 @@ async fn a_raw_call_of_a_schema_method_is_checked_too() {
         "{e:?}"
     );
 }
+
+/// The README's table of supported releases, made from the descriptor table: consecutive
+/// releases that lack the same methods and parameters share a row.
+fn release_table() -> String {
+    use kanboard::api::descriptors::{METHODS, RELEASES};
+    let (oldest, newest) = RELEASES.unwrap();
+    let releases: Vec<KanboardVersion> = (oldest.patch..=newest.patch)
+        .map(|p| KanboardVersion::new(oldest.major, oldest.minor, p))
+        .collect();
+    let missing = |v: KanboardVersion| -> Vec<String> {
+        let mut out = Vec::new();
+        for m in METHODS.iter().filter(|m| m.plugin.is_none()) {
+            if !m.available.includes(v) {
+                out.push(format!("`{}`", m.rpc_name));
+                continue;
+            }
+            let params: Vec<&str> = m
+                .params
+                .iter()
+                .filter(|p| !p.available.includes(v))
+                .map(|p| p.wire)
+                .collect();
+            if !params.is_empty() {
+                out.push(format!("`{}` ({})", m.rpc_name, params.join(", ")));
+            }
+        }
+        out
+    };
+    let mut rows: Vec<(KanboardVersion, KanboardVersion, Vec<String>)> = Vec::new();
+    for v in releases {
+        let m = missing(v);
+        match rows.last_mut() {
+            Some((_, last, prev)) if *prev == m => *last = v,
+            _ => rows.push((v, v, m)),
+        }
+    }
+    let mut t = String::from("| Kanboard | what it lacks (refused before sending) |\n|---|---|\n");
+    for (a, b, m) in rows {
+        let span = if a == b {
+            a.to_string()
+        } else {
+            format!("{a} – {b}")
+        };
+        let what = if m.is_empty() {
+            "nothing".to_owned()
+        } else {
+            m.join("; ")
+        };
+        t.push_str(&format!("| {span} | {what} |\n"));
+    }
+    t
+}
+
+#[test]
+fn the_readme_lists_what_each_release_lacks() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = release_table();
+    assert!(
+        readme.contains(&table),
+        "README.md should hold this table:\n{table}"
+    );
+}

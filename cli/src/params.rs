@@ -100,6 +100,9 @@ pub fn help(p: &ParamDescriptor) -> String {
     if let Some(d) = p.default {
         parts.push(format!("[server default: {d}]"));
     }
+    if !p.available.is_always() {
+        parts.push(format!("[Kanboard {}]", p.available));
+    }
     parts.join(" ")
 }
 

@@ -313,6 +313,15 @@ fn param_doc(p: &Param) -> String {
     if let Some(d) = &p.default {
         s.push_str(&format!(" Server default: `{}`.", default_json(d)));
     }
+    match (p.span.since, p.span.until) {
+        (None, None) => {}
+        (since, until) => s.push_str(&format!(
+            " Kanboard {}{}: an older or newer server would drop it, so the call is refused \
+             before sending (`Error::NotInRelease`).",
+            since.map(|v| format!("{v} and later")).unwrap_or_default(),
+            until.map(|v| format!(" up to {v}")).unwrap_or_default(),
+        )),
+    }
     s
 }
 
