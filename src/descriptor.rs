@@ -1,9 +1,11 @@
 //! The static description of every schema method, generated into `api::descriptors::METHODS`.
 //! Drift checks and the command line read the API from here.
 
+// The descriptor structs are exhaustive: generated code builds them, in this crate and in crates
+// with their own plugin schema (`kanboard_codegen::Extension`).
+
 /// One JSON-RPC method as the schema declares it.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct MethodDescriptor {
     /// The JSON-RPC method name (`createTask`).
     pub rpc_name: &'static str,
@@ -30,12 +32,12 @@ pub struct MethodDescriptor {
     pub available: crate::Availability,
     /// Decodes a reply into the method's return type: what a call by descriptor needs to give
     /// the typed value ([`MethodDescriptor::decode_result`], [`crate::DynamicRequest`]).
-    pub(crate) decoder: crate::dynamic::Decoder,
+    #[doc(hidden)] // set by generated code, here and in crates with their own plugin schema
+    pub decoder: crate::dynamic::Decoder,
 }
 
 /// One parameter of a method.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct ParamDescriptor {
     /// The Rust name (`task_id`).
     pub name: &'static str,
@@ -57,7 +59,6 @@ pub struct ParamDescriptor {
 
 /// How a result is read.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct ReturnDescriptor {
     /// The convention, which gives the defaults for the four sentinel outcomes below.
     pub kind: ReturnKind,
@@ -133,7 +134,6 @@ pub enum Outcome {
 /// A declared difference between the schema and the server's own signature (the method's
 /// `drift:` list in the schema). The drift checks accept exactly these differences.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct Deviation {
     /// The parameter's wire name; `None` when the difference is about the whole method.
     pub param: Option<&'static str>,
@@ -202,7 +202,6 @@ impl MethodDescriptor {
 
 /// One resource (a group of methods) as the schema declares it.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct ResourceDescriptor {
     /// The accessor name (`task_links`).
     pub name: &'static str,
@@ -215,7 +214,6 @@ pub struct ResourceDescriptor {
 /// One enum of the schema: the values Kanboard is known to accept. Enums are open (a server may
 /// accept others), so tools list these values as suggestions rather than a closed set.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct EnumDescriptor {
     /// The schema name (`Color`), as written in a parameter's `ty`.
     pub name: &'static str,
@@ -228,7 +226,6 @@ pub struct EnumDescriptor {
 /// One id newtype of the schema (`ProjectId`): an integer on the wire, written by its name in a
 /// parameter's or field's `ty`.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct IdDescriptor {
     /// The type's name (`ProjectId`).
     pub name: &'static str,
@@ -264,7 +261,6 @@ impl ResourceDescriptor {
 /// One model of the schema: the keys a result of that shape has, for tools that check replies
 /// against the types (the shape check over recorded replies).
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct ModelDescriptor {
     /// The schema name (`Task`), as written in a return type.
     pub name: &'static str,
@@ -279,7 +275,6 @@ pub struct ModelDescriptor {
 
 /// One field of a model.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct FieldDescriptor {
     /// The Rust field name.
     pub name: &'static str,
@@ -294,7 +289,6 @@ pub struct FieldDescriptor {
 
 /// A key the server sends that a model does not keep, and why (password hashes, tokens).
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct IgnoredKey {
     /// The key as the server sends it (`password`).
     pub key: &'static str,

@@ -349,10 +349,10 @@ impl FromReply for TypedValue {
 
 /// How a method's result becomes its [`TypedValue`]; each descriptor holds the one for its
 /// method's return type.
-pub(crate) type Decoder = fn(&MethodDescriptor, &str, Reply) -> Result<TypedValue>;
+pub type Decoder = fn(&MethodDescriptor, &str, Reply) -> Result<TypedValue>;
 
 /// The decoder of a method whose builder gives a `T`.
-pub(crate) fn decoder<T>(desc: &MethodDescriptor, ident: &str, reply: Reply) -> Result<TypedValue>
+pub fn decoder<T>(desc: &MethodDescriptor, ident: &str, reply: Reply) -> Result<TypedValue>
 where
     T: crate::de::Loose + Default + Serialize + Send + 'static,
 {
@@ -366,11 +366,7 @@ where
 
 /// The decoder of a method whose result is bytes: its JSON form is base64 text, as the server
 /// sends it, not a list of numbers.
-pub(crate) fn bytes_decoder(
-    desc: &MethodDescriptor,
-    ident: &str,
-    reply: Reply,
-) -> Result<TypedValue> {
+pub fn bytes_decoder(desc: &MethodDescriptor, ident: &str, reply: Reply) -> Result<TypedValue> {
     let value: Vec<u8> = crate::convention::apply(desc, ident, reply)?;
     Ok(TypedValue {
         method: desc.rpc_name,

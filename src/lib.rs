@@ -68,3 +68,11 @@ pub use version::{Availability, BadVersion, KanboardVersion};
 
 // The generated models, resources and descriptor table.
 include!(concat!(env!("OUT_DIR"), "/kanboard_api.rs"));
+
+/// What generated code calls, here and in crates built from their own plugin schema with
+/// `kanboard_codegen::Extension`; not an API of its own.
+#[doc(hidden)]
+pub mod __generated {
+    pub use crate::dynamic::{Decoder, bytes_decoder, decoder};
+    pub use crate::request::send;
+}

@@ -29,7 +29,7 @@ pub trait Request: serde::Serialize + Send {
 /// body bytes and then dropped, so an upload's content given in memory is held once as its
 /// base64 text (plus the caller's bytes until the body is written); a file given by path is
 /// streamed from disk as the request goes out.
-pub(crate) async fn send<R: Request>(req: R) -> Result<R::Output> {
+pub async fn send<R: Request>(req: R) -> Result<R::Output> {
     let desc = req.descriptor();
     let client = req.client().clone();
     client.check_auth(desc)?;

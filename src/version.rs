@@ -79,7 +79,6 @@ impl FromStr for KanboardVersion {
 /// `until` (the last); `None` where it has been there since the oldest release the schema
 /// describes, or still is in the newest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
 pub struct Availability {
     /// The first release that has it.
     pub since: Option<KanboardVersion>,

@@ -33,10 +33,36 @@ impl fmt::Display for Diagnostic {
 
 impl std::error::Error for Diagnostic {}
 
-/// Parses and checks a schema, returning the generated Rust source, formatted.
+/// Parses and checks a schema, returning the generated Rust source, formatted: the `kanboard`
+/// crate's own build uses it.
 pub fn generate(yaml: &str) -> Result<String, Diagnostic> {
+    render(yaml, None)
+}
+
+/// As [`generate`], for a crate of its own that depends on `kanboard`: a plugin's methods as
+/// typed resources on [`KanboardClient`](https://docs.rs/kanboard), through the extension trait
+/// `trait_name`, with the client's transport, errors, conventions, batches and release checks.
+/// Include the output at the crate root. See [`Extension`] for a `build.rs`.
+pub fn generate_extension(yaml: &str, trait_name: &str) -> Result<String, Diagnostic> {
+    render(yaml, Some(trait_name))
+}
+
+fn render(yaml: &str, ext: Option<&str>) -> Result<String, Diagnostic> {
     let api = load(yaml)?;
-    let tokens = emit::api(&api);
+    if let Some(t) = ext
+        && (!naming_ok(t))
+    {
+        return Err(Diagnostic {
+            line: 0,
+            column: 0,
+            message: format!("`{t}` is not a Rust type name for the extension trait"),
+        });
+    }
+    let paths = emit::paths::Paths {
+        external: ext.is_some(),
+        externs: api.externs.clone(),
+    };
+    let tokens = emit::paths::with(paths, || emit::api(&api, ext));
     let file: syn::File = syn::parse2(tokens).map_err(|e| Diagnostic {
         line: 0,
         column: 0,
@@ -131,5 +157,69 @@ fn first_line(msg: &str) -> String {
     match line.rfind(" at line ") {
         Some(at) if line[at..].contains(", column ") => line[..at].to_owned(),
         _ => line.to_owned(),
+    }
+}
+
+fn naming_ok(t: &str) -> bool {
+    t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && t.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A plugin schema turned into Rust by a crate's `build.rs`:
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> std::process::ExitCode {
+///     kanboard_codegen::Extension::new("schema/timesheet.yaml", "TimesheetExt").build()
+/// }
+/// // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/timesheet.rs"));
+/// ```
+///
+/// The schema has the format of the `kanboard` crate's own (its `schema/README.md`), with an
+/// `extern:` list of the core names it uses (`ProjectId`, `Color`, ...). A mistake fails the
+/// build with `file:line:col: what to fix`.
+#[derive(Debug, Clone)]
+pub struct Extension {
+    schema: std::path::PathBuf,
+    trait_name: String,
+}
+
+impl Extension {
+    /// The schema file (relative to the crate's directory) and the name of the trait that puts
+    /// its resources on the client.
+    pub fn new(schema: impl Into<std::path::PathBuf>, trait_name: impl Into<String>) -> Self {
+        Extension {
+            schema: schema.into(),
+            trait_name: trait_name.into(),
+        }
+    }
+
+    /// Writes `$OUT_DIR/<schema file stem>.rs` and tells cargo to run again when the schema
+    /// changes; on a mistake prints it and fails.
+    pub fn build(&self) -> std::process::ExitCode {
+        match self.write() {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn write(&self) -> Result<(), String> {
+        let shown = self.schema.display().to_string();
+        println!("cargo::rerun-if-changed={shown}");
+        let yaml = std::fs::read_to_string(&self.schema)
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
+        let code = generate_extension(&yaml, &self.trait_name).map_err(|d| d.render(&shown))?;
+        let stem = self
+            .schema
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or_else(|| format!("{shown} has no file name"))?;
+        let out = std::env::var("OUT_DIR")
+            .map_err(|_| "OUT_DIR is not set: run from a build script".to_owned())?;
+        let path = std::path::Path::new(&out).join(format!("{stem}.rs"));
+        std::fs::write(&path, code).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 }

@@ -22,10 +22,26 @@ pub struct SchemaFile {
     pub enums: IndexMap<String, Spanned<EnumDef>>,
     #[serde(default)]
     pub models: IndexMap<String, Spanned<ModelDef>>,
+    /// For a plugin's own schema: the names it uses from the `kanboard` crate's core schema
+    /// (`extern: {ids: [ProjectId], enums: [Color], models: [Task]}`).
+    #[serde(default, rename = "extern")]
+    pub externs: Option<ExternDef>,
     /// The Kanboard releases the schema describes: `since`/`until` are within them.
     #[serde(default)]
     pub releases: Option<Spanned<ReleasesDef>>,
     pub resources: IndexMap<String, Spanned<ResourceDef>>,
+}
+
+/// Names taken from the core schema, by kind.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternDef {
+    #[serde(default)]
+    pub ids: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub enums: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub models: Vec<Spanned<String>>,
 }
 
 /// `releases: {oldest: "1.2.20", newest: "1.2.53"}`.

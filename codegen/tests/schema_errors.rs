@@ -367,3 +367,22 @@ fn since_and_until_are_checked_against_the_releases() {
         assert!(d.message.contains(says), "{says}: {d}");
     }
 }
+
+#[test]
+fn extern_names_are_checked() {
+    let with = |ext: &str| GOOD.replacen("resources:", &format!("{ext}resources:"), 1);
+    check(&with("extern: {ids: [ProjectId], enums: [Color]}\n")).unwrap();
+    let d = err(&with("extern: {ids: [ProjectId, ProjectId]}\n"));
+    assert!(d.message.contains("listed once"), "{d}");
+    let d = err(&with("extern: {ids: [projectId]}\n"));
+    assert!(d.message.contains("must be CamelCase"), "{d}");
+    // The extension trait's name must be a type name.
+    let d = kanboard_codegen::generate_extension(GOOD, "my_ext").unwrap_err();
+    assert!(d.message.contains("not a Rust type name"), "{d}");
+    let code = kanboard_codegen::generate_extension(GOOD, "MyExt").unwrap();
+    assert!(
+        code.contains("pub trait MyExt")
+            && code.contains("impl MyExt for ::kanboard::KanboardClient")
+    );
+    assert!(!code.contains("crate::request"), "{code}");
+}

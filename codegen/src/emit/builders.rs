@@ -4,6 +4,7 @@
 use super::descriptors::default_json;
 use super::docs;
 use super::models::field_type;
+use super::paths;
 use crate::ir::{Kind, MapKey, Method, Outcome, Param, Resource, Returns, Ty};
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -16,24 +17,25 @@ fn param_parts(ty: &Ty) -> (TokenStream, TokenStream, TokenStream) {
 
 /// As [`param_parts`], converting the expression `v`.
 fn param_parts_of(ty: &Ty, v: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+    let lib = paths::lib();
     match ty {
         Ty::Int => (quote!(i64), quote!(i64), quote!(#v)),
         Ty::Float => (quote!(f64), quote!(f64), quote!(#v)),
         Ty::Bool => (quote!(bool), quote!(bool), quote!(#v)),
         Ty::String => (quote!(String), quote!(impl Into<String>), quote!(#v.into())),
         Ty::Date => (
-            quote!(crate::DateInput),
-            quote!(impl Into<crate::DateInput>),
+            quote!(#lib::DateInput),
+            quote!(impl Into<#lib::DateInput>),
             quote!(#v.into()),
         ),
         Ty::Secret => (
-            quote!(crate::Secret),
-            quote!(impl Into<crate::Secret>),
+            quote!(#lib::Secret),
+            quote!(impl Into<#lib::Secret>),
             quote!(#v.into()),
         ),
         Ty::Bytes => (
-            quote!(crate::FileContent),
-            quote!(impl Into<crate::FileContent>),
+            quote!(#lib::FileContent),
+            quote!(impl Into<#lib::FileContent>),
             quote!(#v.into()),
         ),
         Ty::Json => (
@@ -42,10 +44,11 @@ fn param_parts_of(ty: &Ty, v: &TokenStream) -> (TokenStream, TokenStream, TokenS
             quote!(#v.into()),
         ),
         Ty::Enum(n) | Ty::Id(n) => {
+            let models = paths::models_of(n);
             let n = naming::ty(n);
             (
-                quote!(crate::models::#n),
-                quote!(impl Into<crate::models::#n>),
+                quote!(#models::#n),
+                quote!(impl Into<#models::#n>),
                 quote!(#v.into()),
             )
         }
@@ -109,19 +112,20 @@ fn example_arg(ty: &Ty) -> String {
     }
 }
 
-fn outcome_text(o: Outcome) -> &'static str {
+fn outcome_text(o: Outcome) -> String {
+    let lib = paths::lib_doc();
     match o {
-        Outcome::Value => "is decoded as a value",
-        Outcome::Empty => "gives the empty value",
-        Outcome::NotFound => "is [`Error::NotFound`](crate::Error::NotFound)",
-        Outcome::Rejected => "is [`Error::Rejected`](crate::Error::Rejected)",
+        Outcome::Value => "is decoded as a value".into(),
+        Outcome::Empty => "gives the empty value".into(),
+        Outcome::NotFound => format!("is [`Error::NotFound`]({lib}::Error::NotFound)"),
+        Outcome::Rejected => format!("is [`Error::Rejected`]({lib}::Error::Rejected)"),
     }
 }
 
 /// A result type for a doc, models and enums linked: "a list of [`Task`](...)".
 fn type_doc(ty: &Ty) -> String {
     match ty {
-        Ty::Model(n) | Ty::Enum(n) => format!("[`{n}`](crate::models::{n})"),
+        Ty::Model(n) | Ty::Enum(n) => format!("[`{n}`]({}::{n})", paths::models_doc(n)),
         Ty::List(t) => format!("a list of {}", type_doc(t)),
         Ty::Map(k, v) => format!(
             "a map from {} keys to {}",
@@ -187,8 +191,9 @@ fn method_doc(r: &Resource, m: &Method) -> String {
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default();
     s.push_str(&format!(
-        "\n\n# Returns\n\n{what}, read under the [`{kind}`](crate::descriptor::ReturnKind::{kind}) \
-         convention (what `false`, `null`, `0` and empty results mean)."
+        "\n\n# Returns\n\n{what}, read under the [`{kind}`]({}::descriptor::ReturnKind::{kind}) \
+         convention (what `false`, `null`, `0` and empty results mean).",
+        paths::lib_doc()
     ));
     // Only what differs from the convention is said here; the convention's doc says the rest.
     let given = [ret.on_false, ret.on_null, ret.on_zero, ret.on_empty];
@@ -248,6 +253,7 @@ pub(super) fn resource_mod(r: &Resource) -> TokenStream {
         ));
     }
     let doc = docs(&rdoc);
+    let lib = paths::lib();
     let ctors = r.methods.iter().map(|m| constructor(r, m));
     let builders = r.methods.iter().map(builder);
     quote! {
@@ -256,11 +262,11 @@ pub(super) fn resource_mod(r: &Resource) -> TokenStream {
             #doc
             #[derive(Debug, Clone)]
             pub struct #handle {
-                client: crate::KanboardClient,
+                client: #lib::KanboardClient,
             }
 
             impl #handle {
-                pub(crate) fn new(client: crate::KanboardClient) -> Self {
+                pub(crate) fn new(client: #lib::KanboardClient) -> Self {
                     Self { client }
                 }
 
@@ -359,13 +365,19 @@ fn builder(m: &Method) -> TokenStream {
     } else {
         format!("Request for `{rpc}`, ready to `.send().await` (it has no optional parameters).")
     });
+    let l = paths::lib_doc();
     let retries = if m.read_only {
-        "Read-only, so retried on connection errors and HTTP 5xx when the client has a \
-         [`RetryPolicy`](crate::RetryPolicy)."
+        format!(
+            "Read-only, so retried on connection errors and HTTP 5xx when the client has a \
+             [`RetryPolicy`]({l}::RetryPolicy)."
+        )
     } else {
-        "It changes the server, so it is retried only under \
-         [`RetryPolicy::retry_writes`](crate::RetryPolicy::retry_writes)."
+        format!(
+            "It changes the server, so it is retried only under \
+             [`RetryPolicy::retry_writes`]({l}::RetryPolicy::retry_writes)."
+        )
     };
+    let lib = paths::lib();
     let send_doc = docs(&format!("Sends `{rpc}` and decodes its result. {retries}"));
     quote! {
         #bdoc
@@ -373,7 +385,7 @@ fn builder(m: &Method) -> TokenStream {
         #[must_use = "a request does nothing until `.send().await`"]
         pub struct #b {
             #[serde(skip)]
-            client: crate::KanboardClient,
+            client: #lib::KanboardClient,
             #(#fields)*
         }
 
@@ -381,19 +393,19 @@ fn builder(m: &Method) -> TokenStream {
             #(#setters)*
 
             #send_doc
-            pub async fn send(self) -> crate::Result<#out> {
-                crate::request::send(self).await
+            pub async fn send(self) -> #lib::Result<#out> {
+                #lib::__generated::send(self).await
             }
         }
 
-        impl crate::request::Request for #b {
+        impl #lib::Request for #b {
             type Output = #out;
 
-            fn descriptor(&self) -> &'static crate::descriptor::MethodDescriptor {
+            fn descriptor(&self) -> &'static #lib::descriptor::MethodDescriptor {
                 &super::descriptors::#desc
             }
 
-            fn client(&self) -> &crate::KanboardClient {
+            fn client(&self) -> &#lib::KanboardClient {
                 &self.client
             }
         }

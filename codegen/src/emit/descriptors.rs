@@ -2,7 +2,7 @@
 //! outcomes, declared drift, decoder.
 
 use super::builders::output_type;
-use super::{docs, first_sentence};
+use super::{docs, first_sentence, paths};
 use crate::ir::{DriftKind, Kind, Method, Outcome, Release, Resource, Span, Ty};
 use crate::naming;
 use crate::schema::DefaultValue;
@@ -31,20 +31,22 @@ fn outcome_tokens(o: Outcome) -> TokenStream {
 
 /// The releases that have a method or parameter, as the descriptor's `Availability`.
 fn availability(span: Span) -> TokenStream {
+    let lib = paths::lib();
     let one = |r: Option<Release>| match r {
-        Some(Release(a, b, c)) => quote!(Some(crate::KanboardVersion::new(#a, #b, #c))),
+        Some(Release(a, b, c)) => quote!(Some(#lib::KanboardVersion::new(#a, #b, #c))),
         None => quote!(None),
     };
     let (since, until) = (one(span.since), one(span.until));
-    quote!(crate::Availability { since: #since, until: #until })
+    quote!(#lib::Availability { since: #since, until: #until })
 }
 
 /// The schema's `releases:` as the descriptor table's `RELEASES`.
 pub(super) fn releases(range: Option<(Release, Release)>) -> TokenStream {
+    let lib = paths::lib();
     match range {
         Some((Release(a, b, c), Release(d, e, f))) => quote!(Some((
-            crate::KanboardVersion::new(#a, #b, #c),
-            crate::KanboardVersion::new(#d, #e, #f)
+            #lib::KanboardVersion::new(#a, #b, #c),
+            #lib::KanboardVersion::new(#d, #e, #f)
         ))),
         None => quote!(None),
     }
@@ -118,12 +120,13 @@ pub(super) fn descriptor(r: &Resource, m: &Method) -> TokenStream {
     });
     let doc = docs(&format!("`{rpc}` (`{resource}.{rust_name}`)."));
     let available = availability(m.span);
+    let lib = paths::lib();
     let decoder = if ret.kind == Kind::Value && ret.ty == Ty::Bytes {
         // Bytes have one JSON form, base64 as the server sends them, not a list of numbers.
-        quote!(crate::dynamic::bytes_decoder)
+        quote!(#lib::__generated::bytes_decoder)
     } else {
         let out = output_type(ret);
-        quote!(crate::dynamic::decoder::<#out>)
+        quote!(#lib::__generated::decoder::<#out>)
     };
     quote! {
         #doc

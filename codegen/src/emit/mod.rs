@@ -6,6 +6,7 @@
 mod builders;
 mod descriptors;
 mod models;
+pub(crate) mod paths;
 
 use self::builders::resource_mod;
 use self::descriptors::descriptor;
@@ -21,7 +22,10 @@ fn docs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-pub fn api(api: &Api) -> TokenStream {
+/// The generated code of `api`; with `ext`, for a crate other than `kanboard`, whose resources
+/// hang off an extension trait of that name.
+pub fn api(api: &Api, ext: Option<&str>) -> TokenStream {
+    let lib = paths::lib();
     let ids = api.ids.iter().map(|(name, doc)| id_def(name, doc));
     let enums = api.enums.iter().map(enum_def);
     let models = api
@@ -38,9 +42,11 @@ pub fn api(api: &Api) -> TokenStream {
             r.name,
             first_sentence(&r.doc)
         ));
+        // A trait's impl has no visibility of its own.
+        let vis = if ext.is_none() { quote!(pub) } else { quote!() };
         quote! {
             #doc
-            pub fn #m(&self) -> api::#modname::#ty {
+            #vis fn #m(&self) -> api::#modname::#ty {
                 api::#modname::#ty::new(self.clone())
             }
         }
@@ -61,20 +67,62 @@ pub fn api(api: &Api) -> TokenStream {
             Some(p) => quote!(Some(#p)),
             None => quote!(None),
         };
-        quote!(crate::descriptor::ResourceDescriptor { name: #name, summary: #summary, plugin: #plugin })
+        quote!(#lib::descriptor::ResourceDescriptor { name: #name, summary: #summary, plugin: #plugin })
     });
     let model_rows = api.models.iter().map(model_descriptor);
     let releases = self::descriptors::releases(api.releases);
     let id_rows = api.ids.iter().map(|(name, doc)| {
         let summary = first_sentence(doc);
-        quote!(crate::descriptor::IdDescriptor { name: #name, summary: #summary })
+        quote!(#lib::descriptor::IdDescriptor { name: #name, summary: #summary })
     });
     let enum_rows = api.enums.iter().map(|e| {
         let name = &e.name;
         let summary = first_sentence(&e.doc);
         let values = e.values.iter().map(|(w, _)| w.as_str());
-        quote!(crate::descriptor::EnumDescriptor { name: #name, summary: #summary, values: &[#(#values),*] })
+        quote!(#lib::descriptor::EnumDescriptor { name: #name, summary: #summary, values: &[#(#values),*] })
     });
+    let client_impl = match ext {
+        None => quote! {
+            impl crate::KanboardClient {
+                #(#accessors)*
+            }
+        },
+        Some(name) => {
+            let t = quote::format_ident!("{name}");
+            let sigs = api.resources.iter().map(|r| {
+                let m = naming::field(&r.name);
+                let ty = naming::resource(&r.name);
+                let modname = naming::field(&r.name);
+                let doc = docs(&format!(
+                    "The `{}` resource: {}",
+                    r.name,
+                    first_sentence(&r.doc)
+                ));
+                quote! {
+                    #doc
+                    fn #m(&self) -> api::#modname::#ty;
+                }
+            });
+            let tdoc = docs(&format!(
+                "The resources of this schema on a [`KanboardClient`](kanboard::KanboardClient): \
+                 `use` this trait and call them as the client's own (`kb.{}()`).",
+                api.resources
+                    .first()
+                    .map(|r| r.name.as_str())
+                    .unwrap_or("resource")
+            ));
+            quote! {
+                #tdoc
+                pub trait #t {
+                    #(#sigs)*
+                }
+
+                impl #t for #lib::KanboardClient {
+                    #(#accessors)*
+                }
+            }
+        }
+    };
     quote! {
         /// Models that results decode into, one per result shape the server sends.
         pub mod models {
@@ -92,7 +140,7 @@ pub fn api(api: &Api) -> TokenStream {
             /// API as data (drift checks, the command line).
             pub mod descriptors {
                 #[allow(unused_imports)]
-                use crate::descriptor::{
+                use #lib::descriptor::{
                     Deviation, DeviationKind, MethodDescriptor, Outcome, ParamDescriptor, ReturnDescriptor,
                     ReturnKind,
                 };
@@ -102,27 +150,25 @@ pub fn api(api: &Api) -> TokenStream {
                 pub static METHODS: &[&MethodDescriptor] = &[#(&#all),*];
 
                 /// Every resource, in schema order.
-                pub static RESOURCES: &[crate::descriptor::ResourceDescriptor] = &[#(#resource_rows),*];
+                pub static RESOURCES: &[#lib::descriptor::ResourceDescriptor] = &[#(#resource_rows),*];
 
                 /// Every id type, in schema order.
-                pub static IDS: &[crate::descriptor::IdDescriptor] = &[#(#id_rows),*];
+                pub static IDS: &[#lib::descriptor::IdDescriptor] = &[#(#id_rows),*];
 
                 /// Every enum with its known values, in schema order.
-                pub static ENUMS: &[crate::descriptor::EnumDescriptor] = &[#(#enum_rows),*];
+                pub static ENUMS: &[#lib::descriptor::EnumDescriptor] = &[#(#enum_rows),*];
 
                 /// Every model with its keys, in schema order.
-                pub static MODELS: &[crate::descriptor::ModelDescriptor] = &[#(#model_rows),*];
+                pub static MODELS: &[#lib::descriptor::ModelDescriptor] = &[#(#model_rows),*];
 
                 /// The oldest and the newest Kanboard release the schema describes; the
                 /// `available` of each method and parameter is within them.
-                pub static RELEASES: Option<(crate::KanboardVersion, crate::KanboardVersion)> = #releases;
+                pub static RELEASES: Option<(#lib::KanboardVersion, #lib::KanboardVersion)> = #releases;
 
             }
         }
 
-        impl crate::KanboardClient {
-            #(#accessors)*
-        }
+        #client_impl
     }
 }
 

@@ -1,7 +1,7 @@
 //! The `models` module: id newtypes, enums, models and their field types, and the model rows of
 //! the descriptor table.
 
-use super::docs;
+use super::{docs, paths};
 use crate::ir::{Api, Enum, MapKey, Model, Ty};
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -9,6 +9,7 @@ use quote::quote;
 
 /// An id newtype: an integer on the wire, a type of its own in Rust.
 pub(super) fn id_def(name: &str, doc: &str) -> TokenStream {
+    let lib = paths::lib();
     let ident = naming::ty(name);
     let doc = docs(doc);
     quote! {
@@ -44,15 +45,16 @@ pub(super) fn id_def(name: &str, doc: &str) -> TokenStream {
             }
         }
 
-        impl crate::de::Loose for #ident {
-            fn from_loose(v: serde_json::Value) -> Result<Self, crate::de::LooseError> {
-                i64::from_loose(v).map(Self)
+        impl #lib::de::Loose for #ident {
+            fn from_loose(v: serde_json::Value) -> Result<Self, #lib::de::LooseError> {
+                <i64 as #lib::de::Loose>::from_loose(v).map(Self)
             }
         }
     }
 }
 
 pub(super) fn enum_def(e: &Enum) -> TokenStream {
+    let lib = paths::lib();
     let name = naming::ty(&e.name);
     let doc = docs(&e.doc);
     let variants: Vec<_> = e.values.iter().map(|(_, v)| naming::ty(v)).collect();
@@ -116,9 +118,9 @@ pub(super) fn enum_def(e: &Enum) -> TokenStream {
             }
         }
 
-        impl crate::de::Loose for #name {
-            fn from_loose(v: serde_json::Value) -> Result<Self, crate::de::LooseError> {
-                String::from_loose(v).map(Self::from)
+        impl #lib::de::Loose for #name {
+            fn from_loose(v: serde_json::Value) -> Result<Self, #lib::de::LooseError> {
+                <String as #lib::de::Loose>::from_loose(v).map(Self::from)
             }
         }
     }
@@ -129,7 +131,10 @@ pub(super) fn field_type(ty: &Ty) -> TokenStream {
         Ty::Int => quote!(i64),
         Ty::Float => quote!(f64),
         Ty::String | Ty::Date => quote!(String),
-        Ty::Secret => quote!(crate::Secret),
+        Ty::Secret => {
+            let lib = paths::lib();
+            quote!(#lib::Secret)
+        }
         Ty::Bool => quote!(bool),
         Ty::Timestamp => quote!(Option<jiff::Timestamp>),
         Ty::Bytes => quote!(Vec<u8>),
@@ -148,8 +153,9 @@ pub(super) fn field_type(ty: &Ty) -> TokenStream {
             quote!(indexmap::IndexMap<#k, #v>)
         }
         Ty::Model(n) | Ty::Enum(n) | Ty::Id(n) => {
+            let models = paths::models_of(n);
             let n = naming::ty(n);
-            quote!(crate::models::#n)
+            quote!(#models::#n)
         }
         // A nullable timestamp is already an Option.
         Ty::Optional(t) if **t == Ty::Timestamp => field_type(t),
@@ -198,6 +204,7 @@ pub(super) fn senders(api: &Api, name: &str) -> Vec<String> {
 }
 
 pub(super) fn model_def(m: &Model, senders: &[String]) -> TokenStream {
+    let lib = paths::lib();
     let name = naming::ty(&m.name);
     let mut model_doc = m.doc.clone();
     if !senders.is_empty() {
@@ -217,9 +224,10 @@ pub(super) fn model_def(m: &Model, senders: &[String]) -> TokenStream {
         let ident = naming::field(&f.name);
         let wire = &f.wire;
         let rename = (ident != wire.as_str()).then(|| quote!(rename = #wire,));
+        let de = paths::lib_doc();
         let with = match &f.ty {
-            Ty::Timestamp | Ty::Optional(_) if is_timestamp(&f.ty) => "crate::de::timestamp",
-            _ => "crate::de::loose",
+            Ty::Timestamp | Ty::Optional(_) if is_timestamp(&f.ty) => format!("{de}::de::timestamp"),
+            _ => format!("{de}::de::loose"),
         };
         let mut text = f.doc.clone();
         // A key every reply has is required: absent, the reply does not decode. A key sent only
@@ -235,11 +243,11 @@ pub(super) fn model_def(m: &Model, senders: &[String]) -> TokenStream {
                     quote!(Option<#inner>)
                 };
                 let with = if matches!(f.ty, Ty::Optional(_) | Ty::Timestamp) {
-                    with.to_owned()
-                } else if with == "crate::de::loose" {
-                    "crate::de::loose_present".to_owned()
+                    with.clone()
+                } else if with.ends_with("::de::loose") {
+                    format!("{de}::de::loose_present")
                 } else {
-                    with.to_owned()
+                    with.clone()
                 };
                 (
                     ty,
@@ -262,9 +270,9 @@ pub(super) fn model_def(m: &Model, senders: &[String]) -> TokenStream {
             #(#fields)*
         }
 
-        impl crate::de::Loose for #name {
-            fn from_loose(v: serde_json::Value) -> Result<Self, crate::de::LooseError> {
-                crate::de::from_value(v)
+        impl #lib::de::Loose for #name {
+            fn from_loose(v: serde_json::Value) -> Result<Self, #lib::de::LooseError> {
+                #lib::de::from_value(v)
             }
         }
     }
@@ -272,6 +280,7 @@ pub(super) fn model_def(m: &Model, senders: &[String]) -> TokenStream {
 
 /// The row of the model descriptor table for `m`.
 pub(super) fn model_descriptor(m: &Model) -> TokenStream {
+    let lib = paths::lib();
     let name = &m.name;
     let fields = m.fields.iter().map(|f| {
         let (fname, wire, ty) = (&f.name, &f.wire, f.ty.spelling());
@@ -279,14 +288,14 @@ pub(super) fn model_descriptor(m: &Model) -> TokenStream {
             Some(w) => quote!(Some(#w)),
             None => quote!(None),
         };
-        quote!(crate::descriptor::FieldDescriptor { name: #fname, wire: #wire, ty: #ty, when: #when })
+        quote!(#lib::descriptor::FieldDescriptor { name: #fname, wire: #wire, ty: #ty, when: #when })
     });
     let ignored = m
         .ignored
         .iter()
-        .map(|(k, r)| quote!(crate::descriptor::IgnoredKey { key: #k, reason: #r }));
+        .map(|(k, r)| quote!(#lib::descriptor::IgnoredKey { key: #k, reason: #r }));
     let columns = &m.columns;
-    quote!(crate::descriptor::ModelDescriptor { name: #name, fields: &[#(#fields),*], ignored: &[#(#ignored),*], columns: &[#(#columns),*] })
+    quote!(#lib::descriptor::ModelDescriptor { name: #name, fields: &[#(#fields),*], ignored: &[#(#ignored),*], columns: &[#(#columns),*] })
 }
 
 fn is_timestamp(ty: &Ty) -> bool {

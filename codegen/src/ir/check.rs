@@ -37,10 +37,47 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
             "unsupported schema version: only `version: 1` exists",
         ));
     }
+    let none = Vec::new();
+    let ext = file.externs.as_ref();
+    let (ext_ids, ext_enums, ext_models) = (
+        ext.map_or(&none, |e| &e.ids),
+        ext.map_or(&none, |e| &e.enums),
+        ext.map_or(&none, |e| &e.models),
+    );
+    let mut externs = BTreeSet::new();
+    for n in ext_ids.iter().chain(ext_enums).chain(ext_models) {
+        let declared = file.models.contains_key(&n.value)
+            || file.enums.contains_key(&n.value)
+            || file.ids.contains_key(&n.value);
+        if !is_camel(&n.value) || declared || !externs.insert(n.value.clone()) {
+            return Err(diag(
+                at(n),
+                format!(
+                    "`extern` name `{}` must be CamelCase, listed once, and not declared in this schema too",
+                    n.value
+                ),
+            ));
+        }
+    }
     let names = Names {
-        models: file.models.keys().cloned().collect(),
-        enums: file.enums.keys().cloned().collect(),
-        ids: file.ids.keys().cloned().collect(),
+        models: file
+            .models
+            .keys()
+            .cloned()
+            .chain(ext_models.iter().map(|n| n.value.clone()))
+            .collect(),
+        enums: file
+            .enums
+            .keys()
+            .cloned()
+            .chain(ext_enums.iter().map(|n| n.value.clone()))
+            .collect(),
+        ids: file
+            .ids
+            .keys()
+            .cloned()
+            .chain(ext_ids.iter().map(|n| n.value.clone()))
+            .collect(),
     };
     let mut ids = Vec::new();
     for (name, doc) in &file.ids {
@@ -366,5 +403,6 @@ pub fn check(file: SchemaFile) -> Result<Api, Diagnostic> {
         models,
         releases: range,
         resources,
+        externs,
     })
 }

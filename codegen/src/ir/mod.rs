@@ -27,6 +27,8 @@ pub struct Api {
     /// The oldest and newest Kanboard release the schema describes (`releases:`).
     pub releases: Option<(Release, Release)>,
     pub resources: Vec<Resource>,
+    /// Names taken from the `kanboard` crate's core schema (`extern:`).
+    pub externs: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug)]
