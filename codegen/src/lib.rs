@@ -36,18 +36,23 @@ impl std::error::Error for Diagnostic {}
 /// Parses and checks a schema, returning the generated Rust source, formatted: the `kanboard`
 /// crate's own build uses it.
 pub fn generate(yaml: &str) -> Result<String, Diagnostic> {
-    render(yaml, None)
+    render(yaml, None, None)
 }
 
 /// As [`generate`], for a crate of its own that depends on `kanboard`: a plugin's methods as
 /// typed resources on [`KanboardClient`](https://docs.rs/kanboard), through the extension trait
 /// `trait_name`, with the client's transport, errors, conventions, batches and release checks.
-/// Include the output at the crate root. See [`Extension`] for a `build.rs`.
-pub fn generate_extension(yaml: &str, trait_name: &str) -> Result<String, Diagnostic> {
-    render(yaml, Some(trait_name))
+/// `crate_name` is the crate's name in Rust (`my_plugin`), for the doc examples. Include the
+/// output at the crate root. See [`Extension`] for a `build.rs`.
+pub fn generate_extension(
+    yaml: &str,
+    crate_name: &str,
+    trait_name: &str,
+) -> Result<String, Diagnostic> {
+    render(yaml, Some(trait_name), Some(crate_name))
 }
 
-fn render(yaml: &str, ext: Option<&str>) -> Result<String, Diagnostic> {
+fn render(yaml: &str, ext: Option<&str>, krate: Option<&str>) -> Result<String, Diagnostic> {
     let api = load(yaml)?;
     if let Some(t) = ext
         && (!naming_ok(t))
@@ -61,6 +66,7 @@ fn render(yaml: &str, ext: Option<&str>) -> Result<String, Diagnostic> {
     let paths = emit::paths::Paths {
         external: ext.is_some(),
         externs: api.externs.clone(),
+        trait_use: ext.zip(krate).map(|(t, k)| format!("{k}::{t}")),
     };
     let tokens = emit::paths::with(paths, || emit::api(&api, ext));
     let file: syn::File = syn::parse2(tokens).map_err(|e| Diagnostic {
@@ -211,7 +217,11 @@ impl Extension {
         println!("cargo::rerun-if-changed={shown}");
         let yaml = std::fs::read_to_string(&self.schema)
             .map_err(|e| format!("cannot read {shown}: {e}"))?;
-        let code = generate_extension(&yaml, &self.trait_name).map_err(|d| d.render(&shown))?;
+        let krate = std::env::var("CARGO_PKG_NAME")
+            .map(|n| n.replace('-', "_"))
+            .map_err(|_| "CARGO_PKG_NAME is not set: run from a build script".to_owned())?;
+        let code =
+            generate_extension(&yaml, &krate, &self.trait_name).map_err(|d| d.render(&shown))?;
         let stem = self
             .schema
             .file_stem()

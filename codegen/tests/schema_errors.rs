@@ -377,9 +377,9 @@ fn extern_names_are_checked() {
     let d = err(&with("extern: {ids: [projectId]}\n"));
     assert!(d.message.contains("must be CamelCase"), "{d}");
     // The extension trait's name must be a type name.
-    let d = kanboard_codegen::generate_extension(GOOD, "my_ext").unwrap_err();
+    let d = kanboard_codegen::generate_extension(GOOD, "my_crate", "my_ext").unwrap_err();
     assert!(d.message.contains("not a Rust type name"), "{d}");
-    let code = kanboard_codegen::generate_extension(GOOD, "MyExt").unwrap();
+    let code = kanboard_codegen::generate_extension(GOOD, "my_crate", "MyExt").unwrap();
     assert!(
         code.contains("pub trait MyExt")
             && code.contains("impl MyExt for ::kanboard::KanboardClient")

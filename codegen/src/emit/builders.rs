@@ -223,8 +223,9 @@ fn method_doc(r: &Resource, m: &Method) -> String {
         .map(|p| format!(".{}({})", naming::field(&p.name), example_arg(&p.ty)))
         .unwrap_or_default();
     s.push_str(&format!(
-        "\n\n# Example\n```no_run\n# async fn example(kb: kanboard::KanboardClient) -> kanboard::Result<()> {{\n\
+        "\n\n# Example\n```no_run\n{}# async fn example(kb: kanboard::KanboardClient) -> kanboard::Result<()> {{\n\
          let result = kb.{}().{}({}){}.send().await?;\n# let _ = result;\n# Ok(())\n# }}\n```",
+        paths::example_use(),
         naming::field(&r.name),
         naming::field(&m.name),
         required.join(", "),
@@ -245,8 +246,9 @@ pub(super) fn resource_mod(r: &Resource) -> TokenStream {
             .map(|p| example_arg(&p.ty))
             .collect();
         rdoc.push_str(&format!(
-            "\n\n# Example\n```no_run\n# async fn example(kb: kanboard::KanboardClient) -> kanboard::Result<()> {{\n\
+            "\n\n# Example\n```no_run\n{}# async fn example(kb: kanboard::KanboardClient) -> kanboard::Result<()> {{\n\
              let result = kb.{}().{}({}).send().await?;\n# let _ = result;\n# Ok(())\n# }}\n```",
+            paths::example_use(),
             r.name,
             naming::field(&first.name),
             args.join(", ")

@@ -14,6 +14,8 @@ pub struct Paths {
     pub external: bool,
     /// Names the schema takes from the core (`extern:`), found under `::kanboard::models`.
     pub externs: BTreeSet<String>,
+    /// For a crate other than `kanboard`: `use` line of its extension trait, for doc examples.
+    pub trait_use: Option<String>,
 }
 
 thread_local! {
@@ -44,6 +46,17 @@ pub fn lib_doc() -> &'static str {
     } else {
         "crate"
     }
+}
+
+/// The hidden doc-example line that brings the extension trait into scope, if any.
+pub fn example_use() -> String {
+    PATHS.with(|p| {
+        p.borrow()
+            .trait_use
+            .as_ref()
+            .map(|u| format!("# use {u};\n"))
+            .unwrap_or_default()
+    })
 }
 
 /// The module holding model `name`: the core's for a name declared under `extern:`, else the
