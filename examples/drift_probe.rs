@@ -1,6 +1,7 @@
-//! Checks a running Kanboard against the schema without running any of its methods, and prints
-//! what differs. With manifests (`--manifest FILE`, repeatable) it also lists the methods the
-//! server has and the schema lacks.
+//! Checks a running Kanboard against the schema without running any of its methods (but
+//! `getVersion`: the schema is taken for the server's release, its `since` / `until` applied),
+//! and prints what differs. With manifests (`--manifest FILE`, repeatable) it also lists the
+//! methods the server has and the schema lacks.
 //!
 //! `cargo run --example drift_probe -- [--manifest tests/fixtures/kanboard-1.2.53.json]`
 //!

@@ -87,6 +87,11 @@ pub struct Availability {
 }
 
 impl Availability {
+    /// From `since` (the first release that has it) to `until` (the last); `None` for no bound.
+    pub const fn new(since: Option<KanboardVersion>, until: Option<KanboardVersion>) -> Self {
+        Availability { since, until }
+    }
+
     /// Whether release `v` has it.
     pub fn includes(&self, v: KanboardVersion) -> bool {
         self.since.is_none_or(|s| v >= s) && self.until.is_none_or(|u| v <= u)

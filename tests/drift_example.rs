@@ -91,7 +91,9 @@ async fn exits_0_8_and_9_with_the_verdict() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).lines().nth(1), Some("no drift"));
 
-    let old = SimServer::new(&[&fixture("kanboard-1.2.36.json")]);
+    // Kanboard 1.2.36's API behind a server that says it runs 1.2.53.
+    let mut old = SimServer::new(&[&fixture("manifests/kanboard-1.2.36.json")]);
+    old.version = Some("1.2.53".into());
     let server = sim_server(&old).await;
     let out = run_against(&server, &old.token, &[]).await;
     assert_eq!(code(&out), i32::from(Verdict::Drift.exit_code()));

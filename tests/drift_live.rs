@@ -1,5 +1,6 @@
-//! The live drift probe against a real Kanboard: no drift against 1.2.53, the server's state
-//! unchanged by a full probe, and an edited schema copy showing exactly its three edits.
+//! The live drift probe against a real Kanboard: no drift against any release the schema
+//! describes (the schema taken for the server's release, asked with getVersion), the server's
+//! state unchanged by a full probe, and an edited schema copy showing exactly its three edits.
 //! "Unchanged" is checked through the API and, for a server of scripts/kanboard-server.sh
 //! (KANBOARD_STATE_DIR), row by row in a dump of its database: `sqlite3 .dump`, or with
 //! KANBOARD_DB=postgres `pg_dump`, with KANBOARD_DB=mariadb `mariadb-dump` (see `db_state`).
@@ -235,6 +236,20 @@ async fn probe_finds_no_drift_and_changes_nothing() {
     assert!(report.stopped.is_empty(), "{report}");
     assert_eq!(report.stats.unexpected, 0, "{report}");
     assert_eq!(report.user_only.len(), 7, "{report}");
+    // The schema was taken for the server's own release.
+    let version = kb.call("getVersion", Value::Null).await.unwrap();
+    let version = version.as_str().unwrap();
+    assert_eq!(
+        report.drift.release.map(|v| v.to_string()).as_deref(),
+        Some(version),
+        "{report}"
+    );
+    assert!(
+        report.drift.title.starts_with(&format!(
+            "schema for Kanboard {version} (since/until applied) vs the server at "
+        )),
+        "{report}"
+    );
 }
 
 #[tokio::test]

@@ -35,8 +35,15 @@ async fn a_matching_server_shows_no_drift_and_runs_nothing() {
     // The plugin's methods are in the schema, and the server has none of them.
     assert!(report.manifest_only.is_empty(), "{report}");
     assert_eq!(report.plugins_absent, vec![("portfolio".to_owned(), 28)]);
-    // Three rounds in batches, plus one request per user-only method.
-    assert_eq!(report.stats.requests, 3 + 7);
+    // The release asked, three rounds in batches, plus one request per user-only method.
+    assert_eq!(report.stats.requests, 1 + 3 + 7);
+    assert_eq!(*sim.version_asks.lock().unwrap(), 1);
+    assert!(
+        report.drift.title.starts_with(
+            "schema for Kanboard 1.2.53 (since/until applied) vs the server at http://"
+        ),
+        "{report}"
+    );
     assert_eq!(*sim.requests.lock().unwrap(), report.stats.requests);
     assert_eq!(report.stats.methods, 188);
 }
@@ -50,7 +57,7 @@ async fn plugin_callbacks_are_probed_like_the_rest() {
     let report = drift::probe(&kb, &plugin.specs(), &[]).await.unwrap();
     assert!(report.is_clean(), "{report}");
     assert!(sim.runs().is_empty(), "ran {:?}", sim.runs());
-    assert_eq!(report.stats.requests, 3);
+    assert_eq!(report.stats.requests, 1 + 3);
 }
 
 #[tokio::test]
@@ -160,16 +167,18 @@ async fn a_manifest_with_methods_the_server_lacks() {
     assert_eq!(report.manifest_only, ["getFuture"]);
 }
 
-/// Kanboard 1.2.36 (its manifest, from scripts/kanboard-manifest.php): `createCategory` and
-/// `updateCategory` have no `color_id`, `createProject` and `updateProject` fewer optional
-/// parameters. Where the server's required parameters leave a single schema parameter
-/// unaccounted for and the server has no optional one, the probe names it; where several remain,
-/// it names the candidates. Every name it gives is one the static check against the same
-/// manifest finds.
+/// A server with Kanboard 1.2.36's API (its manifest) that says it runs 1.2.53, as a patched
+/// one might: `createCategory` and `updateCategory` have no `color_id`, `createProject` and
+/// `updateProject` fewer optional parameters than 1.2.53 has. Where the server's required
+/// parameters leave a single schema parameter unaccounted for and the server has no optional
+/// one, the probe names it; where several remain, it names the candidates. Every name it gives
+/// is one the static check against the same manifest, without its release, finds.
 #[tokio::test]
 async fn missing_parameters_are_named_when_the_evidence_allows() {
-    let old = fixture("kanboard-1.2.36.json");
-    let sim = SimServer::new(&[&old]);
+    let mut old = fixture("manifests/kanboard-1.2.36.json");
+    let mut sim = SimServer::new(&[&old]);
+    sim.version = Some("1.2.53".into());
+    old.kanboard_version = None;
     let (_server, kb) = serve(&sim).await;
     let report = drift::probe(&kb, &drift::schema(), &[]).await.unwrap();
     print!("{report}");
@@ -225,4 +234,99 @@ async fn missing_parameters_are_named_when_the_evidence_allows() {
             _ => panic!("unexpected {f}"),
         }
     }
+}
+
+/// Every release the schema describes, each as a model server answering `getVersion` with its
+/// release: the probe takes the schema for that release and finds no drift (1.2.36's
+/// `createProject` takes 6 parameters, as many as the schema lists once the four of 1.2.45 are
+/// left out). One mock server, its model swapped per release.
+#[tokio::test]
+async fn no_drift_against_any_release_the_schema_describes() {
+    let server = MockServer::start().await;
+    let mut seen = Vec::new();
+    for manifest in release_manifests() {
+        server.reset().await;
+        let sim = SimServer::new(&[&manifest]);
+        Mock::given(method("POST"))
+            .respond_with(sim.clone())
+            .mount(&server)
+            .await;
+        let kb = KanboardClient::new(url(&server), &sim.token).unwrap();
+        let report = drift::probe(&kb, &drift::schema(), &[]).await.unwrap();
+        let v = manifest.release().unwrap();
+        assert!(report.is_clean(), "{report}");
+        assert!(sim.runs().is_empty(), "{v}: ran {:?}", sim.runs());
+        assert_eq!(report.drift.release, Some(v));
+        assert!(
+            report
+                .drift
+                .title
+                .starts_with(&format!("schema for Kanboard {v} (since/until applied)")),
+            "{report}"
+        );
+        seen.push(v.to_string());
+        if v.to_string() == "1.2.36" {
+            print!("{report}");
+            assert_eq!(
+                report.drift.left_out.len(),
+                10,
+                "{:?}",
+                report.drift.left_out
+            );
+        }
+    }
+    assert_eq!(seen.len(), 34);
+}
+
+/// A `since` that is wrong for the server's release: a method the schema gives to later
+/// releases that the server has is drift; an optional parameter shows in the count (the probe
+/// cannot see its name); a required one by name.
+#[tokio::test]
+async fn a_wrong_since_is_drift_live() {
+    let manifest = fixture("manifests/kanboard-1.2.36.json");
+    let mut sim = SimServer::new(&[&manifest]);
+    sim.method_mut("createComment").params[4].1 = true; // `visibility`, now required
+    let (_server, kb) = serve(&sim).await;
+    let schema = schema_with(&[
+        (
+            "        rpc: getColumn\n",
+            "        rpc: getColumn\n        since: \"1.2.40\"\n",
+        ),
+        ("since: \"1.2.36\"}", "since: \"1.2.37\"}"),
+        ("since: \"1.2.21\"}", "since: \"1.2.40\"}"),
+    ]);
+    let report = drift::probe(&kb, &schema, &[]).await.unwrap();
+    print!("{report}");
+    assert_eq!(
+        lines(&report.drift.findings),
+        [
+            "getColumn: on the server (Kanboard 1.2.36), the schema says 1.2.40 and later: its \
+             `since`/`until` is wrong",
+            "createComment: parameter `visibility` on the server (Kanboard 1.2.36), the schema \
+             says 1.2.37 and later: its `since`/`until` is wrong",
+            "updateSubtask: the server takes 8 parameters, the schema lists 7",
+        ],
+        "{report}"
+    );
+    assert!(sim.runs().is_empty(), "ran {:?}", sim.runs());
+}
+
+/// A server whose `getVersion` is not a release number (a development checkout): the whole
+/// schema is compared, and the report says why.
+#[tokio::test]
+async fn an_unknown_release_compares_the_whole_schema() {
+    let mut sim = SimServer::new(&[&core_manifest()]);
+    sim.version = Some("main.1a2b3c".into());
+    let (_server, kb) = serve(&sim).await;
+    let report = drift::probe(&kb, &drift::schema(), &[]).await.unwrap();
+    assert!(report.is_clean(), "{report}");
+    assert_eq!(report.drift.release, None);
+    assert!(report.drift.title.starts_with("schema vs the server at"));
+    assert!(
+        report.to_string().contains(
+            "the server's release is unknown (getVersion answered `main.1a2b3c`, not a release \
+             number): the whole schema was compared, since/until not applied"
+        ),
+        "{report}"
+    );
 }

@@ -45,7 +45,8 @@ fn an_edited_schema_copy_shows_exactly_its_three_edits() {
     assert!(report.declared.is_empty() && report.stale.is_empty());
     assert_eq!(
         report.to_string(),
-        "schema vs manifest of Kanboard 1.2.53: 160 schema methods, 160 on the other side\n\
+        "schema for Kanboard 1.2.53 (since/until applied) vs manifest of Kanboard 1.2.53: \
+         160 schema methods, 160 on the other side\n\
          3 differences:\n  \
          - getColumn: parameter 1 is `col_id` in the schema, `column_id` on the server\n  \
          - getColumnColour: in the schema, missing on the server\n  \
@@ -108,30 +109,158 @@ fn manifests_are_checked_when_read() {
     }
 }
 
-/// Kanboard 1.2.36's manifest (scripts/kanboard-manifest.php on its source): what the schema,
-/// written for 1.2.53, has that 1.2.36 lacks. The live probe of the same server
-/// (tests/drift_probe_mock.rs) sees these as counts, or by name where its evidence allows.
+/// Every release the schema describes (tests/fixtures/manifests/, made by
+/// scripts/kanboard-manifest.php from each release's source): the schema taken for that release
+/// (its `since` / `until` applied) matches the release's manifest exactly.
 #[test]
-fn kanboard_1_2_36_lacks_newer_parameters() {
-    let report = drift::compare(&drift::schema(), &fixture("kanboard-1.2.36.json"));
-    print!("{report}");
-    let mut expected = Vec::new();
-    for method in ["createProject", "updateProject"] {
-        for param in [
-            "priority_default",
-            "priority_start",
-            "priority_end",
-            "email",
-        ] {
-            expected.push(format!(
-                "{method}: the schema has parameter `{param}`, the server does not"
-            ));
+fn schema_matches_every_release_it_describes() {
+    let manifests = release_manifests();
+    assert_eq!(manifests.len(), 34, "1.2.20 to 1.2.53");
+    let mut failures = Vec::new();
+    for manifest in &manifests {
+        let report = drift::compare(&drift::schema(), manifest);
+        let v = manifest.release().expect("a release number");
+        assert_eq!(report.release, Some(v));
+        assert!(
+            report.title.starts_with(&format!(
+                "schema for Kanboard {v} (since/until applied) vs manifest of Kanboard {v}"
+            )),
+            "{report}"
+        );
+        if !report.is_clean() {
+            failures.push(report.to_string());
         }
     }
-    for method in ["createCategory", "updateCategory"] {
-        expected.push(format!(
-            "{method}: the schema has parameter `color_id`, the server does not"
-        ));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let (oldest, newest) = (&manifests[0], &manifests[33]);
+    assert_eq!(oldest.kanboard_version.as_deref(), Some("1.2.20"));
+    assert_eq!(newest.kanboard_version.as_deref(), Some("1.2.53"));
+    // 1.2.20 lacks every parameter with a `since`; 1.2.53 none.
+    assert_eq!(drift::compare(&drift::schema(), oldest).left_out.len(), 14);
+    assert!(drift::compare(&drift::schema(), newest).left_out.is_empty());
+}
+
+/// Kanboard 1.2.36 lacks the parameters the schema gives to later releases: expected, not
+/// drift; the report says which release it compared against and what it left out.
+#[test]
+fn kanboard_1_2_36_lacks_only_what_since_explains() {
+    let report = drift::compare(&drift::schema(), &fixture("manifests/kanboard-1.2.36.json"));
+    print!("{report}");
+    assert_eq!(
+        report.to_string(),
+        "schema for Kanboard 1.2.36 (since/until applied) vs manifest of Kanboard 1.2.36: \
+         160 schema methods, 160 on the other side\n\
+         no drift\n\
+         not in Kanboard 1.2.36 by the schema's since/until (not expected): \
+         createProject `priority_default`, `priority_start`, `priority_end`, `email`; \
+         updateProject `priority_default`, `priority_start`, `priority_end`, `email`; \
+         createCategory `color_id`; updateCategory `color_id`\n"
+    );
+    assert!(report.is_clean());
+}
+
+/// A manifest without a release number is compared with the whole schema, as written for the
+/// newest release: 1.2.36's then lacks ten parameters.
+#[test]
+fn without_a_release_number_the_whole_schema_is_compared() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/manifests/kanboard-1.2.36.json"
+    );
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for version in [serde_json::Value::Null, "main.1a2b3c".into()] {
+        json["kanboard_version"] = version;
+        let manifest = drift::Manifest::from_json(&json.to_string()).unwrap();
+        assert_eq!(manifest.release(), None);
+        let report = drift::compare(&drift::schema(), &manifest);
+        assert_eq!(report.release, None);
+        assert!(report.title.starts_with("schema vs manifest of Kanboard"));
+        let mut expected = Vec::new();
+        for method in ["createProject", "updateProject"] {
+            for param in [
+                "priority_default",
+                "priority_start",
+                "priority_end",
+                "email",
+            ] {
+                expected.push(format!(
+                    "{method}: the schema has parameter `{param}`, the server does not"
+                ));
+            }
+        }
+        for method in ["createCategory", "updateCategory"] {
+            expected.push(format!(
+                "{method}: the schema has parameter `color_id`, the server does not"
+            ));
+        }
+        assert_eq!(lines(&report.findings), expected, "{report}");
     }
-    assert_eq!(lines(&report.findings), expected);
+}
+
+/// An edited schema copy whose `since` / `until` are wrong for 1.2.36: a parameter or method
+/// the schema gives only to later (or earlier) releases, which 1.2.36 has, is drift; one given
+/// to 1.2.36 that it lacks, too.
+#[test]
+fn a_wrong_since_or_until_is_drift() {
+    let manifest = fixture("manifests/kanboard-1.2.36.json");
+    // `visibility` is in 1.2.36: a `since` one release later is wrong.
+    let report = drift::compare(
+        &schema_with(&[("since: \"1.2.36\"}", "since: \"1.2.37\"}")]),
+        &manifest,
+    );
+    assert_eq!(
+        lines(&report.findings),
+        [
+            "createComment: parameter `visibility` on the server (Kanboard 1.2.36), the schema \
+          says 1.2.37 and later: its `since`/`until` is wrong"
+        ],
+        "{report}"
+    );
+    // Categories' `color_id` (1.2.37) moved back to 1.2.30: 1.2.36 should have it.
+    let report = drift::compare(
+        &schema_with(&[(
+            "Not checked: any text is stored.\", since: \"1.2.37\"}",
+            "Not checked: any text is stored.\", since: \"1.2.30\"}",
+        )]),
+        &manifest,
+    );
+    assert_eq!(
+        lines(&report.findings),
+        ["createCategory: the schema has parameter `color_id`, the server does not"],
+        "{report}"
+    );
+    // Whole methods: one the schema says came later, one it says went earlier.
+    let report = drift::compare(
+        &schema_with(&[
+            (
+                "        rpc: getColumn\n",
+                "        rpc: getColumn\n        since: \"1.2.40\"\n",
+            ),
+            (
+                "        rpc: getVersion\n",
+                "        rpc: getVersion\n        until: \"1.2.30\"\n",
+            ),
+        ]),
+        &manifest,
+    );
+    assert_eq!(
+        lines(&report.findings),
+        [
+            "getVersion: on the server (Kanboard 1.2.36), the schema says up to 1.2.30: its \
+             `since`/`until` is wrong",
+            "getColumn: on the server (Kanboard 1.2.36), the schema says 1.2.40 and later: its \
+             `since`/`until` is wrong",
+        ],
+        "{report}"
+    );
+    // Against a release they are right for, the same edits are not drift.
+    let report = drift::compare(
+        &schema_with(&[(
+            "        rpc: getColumn\n",
+            "        rpc: getColumn\n        since: \"1.2.40\"\n",
+        )]),
+        &fixture("manifests/kanboard-1.2.40.json"),
+    );
+    assert!(report.is_clean(), "{report}");
 }

@@ -1,6 +1,6 @@
 //! Snapshots of help texts: the root, kanboard-cli's groups and commands, the generated `api`
 //! groups and methods, the portfolio and milestone groups with their orchestration commands, and
-//! `schema drift`.
+//! `schema drift` and `schema compare`.
 
 mod common;
 
@@ -74,4 +74,9 @@ fn milestone_add_task() {
 #[test]
 fn schema_drift() {
     insta::assert_snapshot!(help(&["schema", "drift", "--help"]));
+}
+
+#[test]
+fn schema_compare() {
+    insta::assert_snapshot!(help(&["schema", "compare", "--help"]));
 }

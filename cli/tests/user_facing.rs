@@ -478,3 +478,59 @@ fn help_and_prompts_speak_of_kanboard_not_of_rust_or_rpc_names() {
         "{err}"
     );
 }
+
+/// `schema compare`: the static check, without a server. The schema is taken for each
+/// manifest's release; a manifest whose release is misstated shows the parameters that
+/// release should not have.
+#[test]
+fn schema_compare_takes_the_manifest_s_release() {
+    let home = tempfile::tempdir().unwrap();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+    let old = format!("{fixtures}/manifests/kanboard-1.2.36.json");
+    let out = kanboard(home.path())
+        .args(["schema", "compare", &old])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        stdout.starts_with(
+            "schema for Kanboard 1.2.36 (since/until applied) vs manifest of Kanboard 1.2.36: \
+             160 schema methods, 160 on the other side\nno drift\n"
+        ),
+        "{stdout}"
+    );
+    // 1.2.53's manifest claiming to be 1.2.36: the ten later parameters are drift.
+    let text53 = std::fs::read_to_string(format!("{fixtures}/manifests/kanboard-1.2.53.json"))
+        .unwrap()
+        .replacen(
+            "\"kanboard_version\": \"1.2.53\"",
+            "\"kanboard_version\": \"1.2.36\"",
+            1,
+        );
+    assert!(text53.contains("\"kanboard_version\": \"1.2.36\""));
+    let misstated = home.path().join("misstated.json");
+    std::fs::write(&misstated, text53).unwrap();
+    let out = kanboard(home.path())
+        .args(["-o", "json", "schema", "compare"])
+        .arg(&misstated)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["release"], "1.2.36");
+    assert_eq!(v[0]["clean"], false);
+    assert_eq!(v[0]["findings"].as_array().unwrap().len(), 10, "{v}");
+    assert_eq!(
+        v[0]["findings"][0],
+        "createProject: parameter `priority_default` on the server (Kanboard 1.2.36), the schema \
+         says 1.2.45 and later: its `since`/`until` is wrong"
+    );
+    common::one_error_line(&out.stderr);
+    // A file that is not a manifest: a usage error.
+    let out = kanboard(home.path())
+        .args(["schema", "compare", "/nonexistent.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}

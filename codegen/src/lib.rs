@@ -90,13 +90,30 @@ pub fn check(yaml: &str) -> Result<(), Diagnostic> {
 pub struct Signature {
     /// The JSON-RPC name.
     pub rpc: String,
-    /// Each parameter's wire name and whether it is required, in declaration order.
-    pub params: Vec<(String, bool)>,
+    /// The parameters, in declaration order.
+    pub params: Vec<SignatureParam>,
     pub user_only: bool,
     pub plugin: Option<String>,
     /// The declared differences from the server: parameter, kind (`name`, `required`, `omitted`,
     /// `extra`, `user_only`, `absent`) and reason.
     pub drift: Vec<(Option<String>, &'static str, String)>,
+    /// The first Kanboard release that has the method (`since`, `1.2.45`), if not every one.
+    pub since: Option<String>,
+    /// The last Kanboard release that has the method (`until`), if not every one.
+    pub until: Option<String>,
+}
+
+/// One parameter of a [`Signature`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SignatureParam {
+    /// The name sent to the server.
+    pub wire: String,
+    pub required: bool,
+    /// The first Kanboard release that has it, if not every one.
+    pub since: Option<String>,
+    /// The last Kanboard release that has it, if not every one.
+    pub until: Option<String>,
 }
 
 /// Parses and checks a schema and lists its methods' signatures, in schema order.
@@ -111,8 +128,15 @@ pub fn signatures(yaml: &str) -> Result<Vec<Signature>, Diagnostic> {
                 params: m
                     .params
                     .iter()
-                    .map(|p| (p.wire.clone(), p.required))
+                    .map(|p| SignatureParam {
+                        wire: p.wire.clone(),
+                        required: p.required,
+                        since: p.span.since.map(|v| v.to_string()),
+                        until: p.span.until.map(|v| v.to_string()),
+                    })
                     .collect(),
+                since: m.span.since.map(|v| v.to_string()),
+                until: m.span.until.map(|v| v.to_string()),
                 user_only: m.user_only,
                 plugin: r.plugin.clone(),
                 drift: m

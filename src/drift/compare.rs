@@ -3,6 +3,7 @@
 
 use super::finding::Finding;
 use super::manifest::Manifest;
+use super::release::{self, ForRelease};
 use super::report::DriftReport;
 use super::spec::{MethodSpec, ParamSpec};
 use std::collections::HashMap;
@@ -11,10 +12,15 @@ use std::collections::HashMap;
 /// plugin) with the manifest. Deliberate differences declared in the schema are listed apart,
 /// and declarations that no longer match anything are reported as stale.
 ///
+/// With the manifest's `kanboard_version` a release number, the schema is taken for that
+/// release: what its `since` / `until` leave out is expected absent, and reported
+/// ([`Finding::NotInRelease`]) when the manifest has it. Without one, the whole schema is
+/// compared.
+///
 /// ```no_run
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use kanboard::drift;
-/// let manifest = drift::Manifest::read("tests/fixtures/kanboard-1.2.53.json")?;
+/// let manifest = drift::Manifest::read("tests/fixtures/manifests/kanboard-1.2.36.json")?;
 /// let report = drift::compare(&drift::schema(), &manifest);
 /// assert!(report.is_clean(), "{report}");
 /// # Ok(()) }
@@ -25,15 +31,21 @@ pub fn compare(schema: &[MethodSpec], manifest: &Manifest) -> DriftReport {
         .filter(|m| m.is_from(manifest.plugin.as_deref()))
         .cloned()
         .collect();
-    let server = manifest.specs();
-    let findings = compare_specs(&scope, &server);
+    let mut server = manifest.specs();
+    let server_methods = server.len();
+    let schema = ForRelease::new(&scope, manifest.release());
+    let mut findings = schema.take_out(&mut server);
+    findings.extend(compare_specs(&schema.kept, &server));
+    release::in_schema_order(&mut findings, &scope);
     let mut report = DriftReport::settle(
-        format!("schema vs manifest of {}", manifest.label()),
-        &scope,
+        format!("{} vs manifest of {}", schema.label(), manifest.label()),
+        &schema.kept,
         findings,
         true,
     );
-    report.server_methods = Some(server.len());
+    report.server_methods = Some(server_methods);
+    report.release = schema.release;
+    report.left_out = schema.left_out;
     report
 }
 
@@ -252,6 +264,7 @@ mod tests {
         schema[1].params.push(ParamSpec {
             name: "owner".into(),
             required: false,
+            available: crate::Availability::default(),
         }); // the server lacks it
         schema[2].user_only = false;
         schema.remove(3); // getVersion: the schema lacks it
@@ -260,10 +273,12 @@ mod tests {
         srv[1].params.push(ParamSpec {
             name: "x".into(),
             required: true,
+            available: crate::Availability::default(),
         });
         srv[1].params.push(ParamSpec {
             name: "tags".into(),
             required: false,
+            available: crate::Availability::default(),
         });
         let found = compare_specs(&schema, &srv);
         let text: Vec<String> = found.iter().map(ToString::to_string).collect();

@@ -2,6 +2,7 @@
 
 use super::spec::{DeviationSpec, MethodSpec};
 use crate::descriptor::DeviationKind;
+use crate::{Availability, KanboardVersion};
 use std::fmt;
 
 /// A difference between the schema and a server (its manifest, or the server itself as probed).
@@ -90,6 +91,18 @@ pub enum Finding {
         /// Whether the schema marks it user-only (the server then does not).
         schema: bool,
     },
+    /// The server has a method or parameter that the schema's `since` / `until` say its release
+    /// does not have: the schema's `since` / `until` is wrong.
+    NotInRelease {
+        /// The JSON-RPC method name.
+        method: String,
+        /// The parameter's wire name; `None` for the method itself.
+        param: Option<String>,
+        /// The releases the schema gives it.
+        available: Availability,
+        /// The server's release.
+        release: KanboardVersion,
+    },
 }
 
 impl Finding {
@@ -104,7 +117,8 @@ impl Finding {
             | Finding::ParamMissingOnServer { method, .. }
             | Finding::ParamCount { method, .. }
             | Finding::FewerParams { method, .. }
-            | Finding::UserOnly { method, .. } => method,
+            | Finding::UserOnly { method, .. }
+            | Finding::NotInRelease { method, .. } => method,
         }
     }
 
@@ -119,7 +133,8 @@ impl Finding {
         };
         match self {
             Finding::MethodMissingOnServer { .. } => find(&[DeviationKind::MethodAbsent], None),
-            Finding::MethodMissingInSchema { .. } => Vec::new(),
+            // A wrong `since` / `until` is fixed in the schema, never declared.
+            Finding::MethodMissingInSchema { .. } | Finding::NotInRelease { .. } => Vec::new(),
             Finding::ParamName { schema, .. } => find(&[DeviationKind::ParamName], Some(schema)),
             // A parameter the server does not require may be one it does not have at all.
             Finding::Required {
@@ -269,6 +284,21 @@ impl fmt::Display for Finding {
                 f,
                 "{method}: open to the application token in the schema, user-only on the server"
             ),
+            Finding::NotInRelease {
+                method,
+                param,
+                available,
+                release,
+            } => {
+                write!(f, "{method}: ")?;
+                if let Some(p) = param {
+                    write!(f, "parameter `{p}` ")?;
+                }
+                write!(
+                    f,
+                    "on the server (Kanboard {release}), the schema says {available}: its `since`/`until` is wrong"
+                )
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 //! reflection. Only what a comparison needs is read; other keys are ignored.
 
 use super::spec::{MethodSpec, ParamSpec};
+use crate::{Availability, KanboardVersion};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -162,6 +163,14 @@ impl Manifest {
         }
     }
 
+    /// The Kanboard release the manifest was made from, when `kanboard_version` is a release
+    /// number.
+    pub fn release(&self) -> Option<KanboardVersion> {
+        self.kanboard_version
+            .as_deref()
+            .and_then(KanboardVersion::parse_lenient)
+    }
+
     /// The manifest's methods as specs, for the same comparisons the schema goes through.
     pub fn specs(&self) -> Vec<MethodSpec> {
         self.methods
@@ -174,11 +183,13 @@ impl Manifest {
                     .map(|p| ParamSpec {
                         name: p.name.clone(),
                         required: p.required,
+                        available: Availability::default(),
                     })
                     .collect(),
                 user_only: m.is_user_only(),
                 plugin: self.plugin.clone(),
                 deviations: Vec::new(),
+                available: Availability::default(),
             })
             .collect()
     }

@@ -15,15 +15,20 @@
 //! request has been answered, one call to a method no server has settles it: Kanboard answers
 //! it with -32601 and never 403 (its user-only refusal comes after finding the method). A 403
 //! there too ends the probe: nothing can be checked.
+//!
+//! The probe starts by asking the server's release (`getVersion`, which only reads a constant):
+//! the schema is then taken for that release (`release.rs`). The methods the schema leaves out
+//! of it are probed too, to report a server that has one.
 
 use super::compare::compare_observed;
 use super::finding::Finding;
 use super::inference::{Answer, Hint, Inference, Observed, Probe};
 use super::manifest::Manifest;
+use super::release::{self, ForRelease, LeftOut};
 use super::report::DriftReport;
 use super::spec::MethodSpec;
-use crate::KanboardClient;
 use crate::error::{AuthFailure, Error, Result};
+use crate::{KanboardClient, KanboardVersion};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
@@ -70,6 +75,9 @@ pub struct ProbeReport {
     pub stopped: Vec<(String, String)>,
     /// What the probe cost: methods, calls, requests, rounds and time.
     pub stats: ProbeStats,
+    /// What `getVersion` answered when it is not a release number, or why it gave nothing: the
+    /// whole schema was then compared (`drift.release` is `None`).
+    pub release_unknown: Option<String>,
 }
 
 /// How much the probe cost.
@@ -135,6 +143,12 @@ impl ProbeReport {
 impl fmt::Display for ProbeReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.drift)?;
+        if let Some(why) = &self.release_unknown {
+            writeln!(
+                f,
+                "the server's release is unknown ({why}): the whole schema was compared, since/until not applied"
+            )?;
+        }
         let s = &self.stats;
         writeln!(
             f,
@@ -195,13 +209,28 @@ impl fmt::Display for ProbeReport {
 /// One method to probe: from the schema, or only from a manifest.
 struct Target {
     spec: MethodSpec,
-    in_schema: bool,
+    origin: Origin,
     inference: Inference,
 }
 
+/// Why a method is probed.
+enum Origin {
+    /// The schema has it for the server's release.
+    Schema,
+    /// The schema leaves it out of the server's release: the server should not have it.
+    OtherRelease(LeftOut),
+    /// Only a manifest has it.
+    Manifest,
+}
+
 /// Probes a running server for every method of `schema`, and of `manifests` (to find methods
-/// the server has and the schema lacks), without running any method. Needs a client with the
-/// application token.
+/// the server has and the schema lacks), running no method but `getVersion`. Needs a client
+/// with the application token.
+///
+/// The schema is taken for the server's release (what `getVersion` answers): the methods and
+/// parameters its `since` / `until` leave out are not expected there, and reported when the
+/// server has them. When the answer is not a release number, the whole schema is compared and
+/// [`ProbeReport::release_unknown`] says why.
 ///
 /// ```no_run
 /// # async fn example() -> kanboard::Result<()> {
@@ -225,20 +254,34 @@ pub async fn probe(
         });
     }
     let started = Instant::now();
-    let mut targets: Vec<Target> = schema.iter().map(|s| target(s.clone(), true)).collect();
+    let mut stats = ProbeStats::default();
+    let mut refusals = Refusals::default();
+    let asked = ask_release(client, &mut stats, &mut refusals).await?;
+    let for_release = ForRelease::new(schema, asked.as_ref().ok().copied());
+    let mut targets: Vec<Target> = for_release
+        .kept
+        .iter()
+        .map(|s| target(s.clone(), Origin::Schema))
+        .collect();
+    for l in for_release.left_out.iter().filter(|l| l.param.is_none()) {
+        if let Some(s) = schema.iter().find(|s| s.name == l.method) {
+            targets.push(target(s.clone(), Origin::OtherRelease(l.clone())));
+        }
+    }
     let mut seen: HashSet<String> = schema.iter().map(|s| s.name.clone()).collect();
     for m in manifests {
         for spec in m.specs() {
             if seen.insert(spec.name.clone()) {
-                targets.push(target(spec, false));
+                targets.push(target(spec, Origin::Manifest));
             }
         }
     }
-    let mut stats = ProbeStats {
-        methods: targets.len(),
-        ..ProbeStats::default()
-    };
-    let mut refusals = Refusals::default();
+    stats.methods = targets.len();
+    if refusals.everything {
+        for t in &mut targets {
+            t.inference.give_up(REFUSED_ALL.into());
+        }
+    }
     'rounds: for round in 1..=MAX_ROUNDS + 1 {
         let mut batch: Vec<(usize, Probe)> = Vec::new();
         let mut alone: Vec<Vec<(usize, Probe)>> = Vec::new();
@@ -285,10 +328,65 @@ pub async fn probe(
         }
     }
     stats.elapsed = started.elapsed();
-    Ok(report(client, targets, schema, stats))
+    let mut r = report(client, targets, schema, &for_release, stats);
+    r.release_unknown = asked.err();
+    Ok(r)
 }
 
-fn target(spec: MethodSpec, in_schema: bool) -> Target {
+/// Asks the server's release with `getVersion`, in a request of its own (the schema's side
+/// depends on it). `Err` says why there is none: an answer that is not a release number (a
+/// development checkout), or a refusal. A 403 here is the first one: like any first 403 it is
+/// followed by the check whether every request is refused (`refusals.everything`).
+async fn ask_release(
+    client: &KanboardClient,
+    stats: &mut ProbeStats,
+    refusals: &mut Refusals,
+) -> Result<std::result::Result<KanboardVersion, String>> {
+    let mut batch = client.batch();
+    let slot = batch.add_unchecked("getVersion", Value::Object(Default::default()));
+    stats.requests += 1;
+    stats.calls += 1;
+    match batch.send().await {
+        Ok(mut results) => {
+            refusals.answered = true;
+            Ok(match results.take(slot) {
+                Ok(Value::String(text)) => KanboardVersion::parse_lenient(&text)
+                    .ok_or_else(|| format!("getVersion answered `{text}`, not a release number")),
+                Ok(other) => Err(format!("getVersion answered {}", short(&other))),
+                Err(e) => Err(format!("getVersion failed: {e}")),
+            })
+        }
+        Err(Error::BatchRefused { source, .. })
+            if matches!(
+                *source,
+                Error::Auth {
+                    failure: AuthFailure::Forbidden,
+                    ..
+                }
+            ) =>
+        {
+            if refuses_everything(client, stats).await? {
+                refusals.everything = true;
+            } else {
+                refusals.answered = true;
+            }
+            Ok(Err("getVersion was refused with HTTP 403".into()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A result as JSON text, cut to 80 bytes.
+fn short(result: &Value) -> String {
+    let mut text = result.to_string();
+    if text.len() > 80 {
+        text.truncate(text.floor_char_boundary(80));
+        text.push('…');
+    }
+    text
+}
+
+fn target(spec: MethodSpec, origin: Origin) -> Target {
     let hint = Hint {
         required: spec
             .required_names()
@@ -300,7 +398,7 @@ fn target(spec: MethodSpec, in_schema: bool) -> Target {
     };
     Target {
         spec,
-        in_schema,
+        origin,
         inference: Inference::new(hint),
     }
 }
@@ -400,14 +498,10 @@ async fn refuses_everything(client: &KanboardClient, stats: &mut ProbeStats) -> 
 /// Reads one reply as a probe answer. A result means the call was not rejected.
 fn answer(reply: Result<Value>) -> Answer {
     match reply {
-        Ok(result) => {
-            let mut text = result.to_string();
-            if text.len() > 80 {
-                text.truncate(text.floor_char_boundary(80));
-                text.push('…');
-            }
-            Answer::Other(format!("the server answered with a result: {text}"))
-        }
+        Ok(result) => Answer::Other(format!(
+            "the server answered with a result: {}",
+            short(&result)
+        )),
         Err(e) if e.is_method_not_found() => Answer::NotFound,
         Err(Error::Validation {
             detail: Some(d), ..
@@ -427,24 +521,39 @@ fn answer(reply: Result<Value>) -> Answer {
     }
 }
 
+/// `full` is the schema given to the probe, `for_release` the same taken for the server's
+/// release (when known).
 fn report(
     client: &KanboardClient,
     targets: Vec<Target>,
-    schema: &[MethodSpec],
+    full: &[MethodSpec],
+    for_release: &ForRelease,
     stats: ProbeStats,
 ) -> ProbeReport {
+    let schema = &for_release.kept;
     let mut raw = Vec::new();
     let (mut user_only, mut bounded, mut manifest_only, mut stopped) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for t in targets {
         let (spec, name) = (&t.spec, t.spec.name.clone());
         let observed = t.inference.observed();
-        if !t.in_schema {
-            match observed {
-                Observed::Absent => manifest_only.push(name),
-                _ => raw.push(Finding::MethodMissingInSchema { method: name }),
+        match (&t.origin, for_release.release) {
+            (Origin::Schema, _) => {}
+            (Origin::OtherRelease(l), Some(v)) => {
+                match observed {
+                    Observed::Absent => {}
+                    Observed::Stopped { reason } => stopped.push((name, reason)),
+                    _ => raw.push(l.found_on(v)),
+                }
+                continue;
             }
-            continue;
+            _ => {
+                match observed {
+                    Observed::Absent => manifest_only.push(name),
+                    _ => raw.push(Finding::MethodMissingInSchema { method: name }),
+                }
+                continue;
+            }
         }
         let exists = !matches!(
             observed,
@@ -485,12 +594,20 @@ fn report(
         }
     }
     let plugins_absent = absent_plugins(schema, &mut raw);
+    let mut raw: Vec<Finding> = raw.into_iter().map(|f| for_release.attribute(f)).collect();
+    release::in_schema_order(&mut raw, full);
     let mut drift = DriftReport::settle(
-        format!("schema vs the server at {}", shown_url(client.url())),
+        format!(
+            "{} vs the server at {}",
+            for_release.label(),
+            shown_url(client.url())
+        ),
         schema,
         raw,
         false,
     );
+    drift.release = for_release.release;
+    drift.left_out = for_release.left_out.clone();
     drift.unchecked = stopped
         .iter()
         .filter(|(m, _)| schema.iter().any(|s| &s.name == m))
@@ -503,6 +620,7 @@ fn report(
         plugins_absent,
         stopped,
         stats,
+        release_unknown: None,
     }
 }
 

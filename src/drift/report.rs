@@ -2,7 +2,9 @@
 //! longer match anything.
 
 use super::finding::Finding;
+use super::release::LeftOut;
 use super::spec::{DeviationSpec, MethodSpec};
+use crate::KanboardVersion;
 use std::fmt;
 
 /// The outcome of a comparison. `Display` gives the readable report.
@@ -24,6 +26,11 @@ pub struct DriftReport {
     /// Schema methods the comparison could not decide (a probe's answers proved nothing about
     /// them): no drift found is then not "no drift".
     pub unchecked: usize,
+    /// The Kanboard release the schema was taken for (its `since` / `until` applied); `None`
+    /// when the other side's release is unknown: then the whole schema is compared.
+    pub release: Option<KanboardVersion>,
+    /// What the schema leaves out of that release, in schema order: not expected, not drift.
+    pub left_out: Vec<LeftOut>,
 }
 
 /// A difference the schema declares, with its reasons.
@@ -91,6 +98,8 @@ impl DriftReport {
             declared,
             stale,
             unchecked: 0,
+            release: None,
+            left_out: Vec::new(),
         }
     }
 
@@ -154,6 +163,31 @@ impl fmt::Display for DriftReport {
                 )?;
             }
         }
+        if let (Some(v), false) = (self.release, self.left_out.is_empty()) {
+            writeln!(
+                f,
+                "not in Kanboard {v} by the schema's since/until (not expected): {}",
+                left_out_list(&self.left_out)
+            )?;
+        }
         Ok(())
     }
+}
+
+/// `createProject `a`, `b`; getThing; updateProject `a``: one entry per method.
+fn left_out_list(left_out: &[LeftOut]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut last: Option<&str> = None;
+    for l in left_out {
+        match (&l.param, last == Some(l.method.as_str())) {
+            (Some(p), true) => {
+                if let Some(s) = parts.last_mut() {
+                    s.push_str(&format!(", `{p}`"));
+                }
+            }
+            _ => parts.push(l.to_string()),
+        }
+        last = Some(l.method.as_str());
+    }
+    parts.join("; ")
 }

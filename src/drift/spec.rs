@@ -2,6 +2,7 @@
 //! compiled into the crate, on a server manifest, or on an edited copy built by a test.
 
 use crate::descriptor::{DeviationKind, MethodDescriptor};
+use crate::{Availability, KanboardVersion};
 
 /// One method's signature: what both the schema and a server declare.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +17,9 @@ pub struct MethodSpec {
     pub plugin: Option<String>,
     /// Differences from the server the schema declares on purpose.
     pub deviations: Vec<DeviationSpec>,
+    /// The Kanboard releases that have the method (the schema's `since` / `until`); a server's
+    /// own description has every release.
+    pub available: Availability,
 }
 
 /// One parameter: its name on the wire and whether the server needs it.
@@ -25,6 +29,8 @@ pub struct ParamSpec {
     pub name: String,
     /// Whether a call without it fails.
     pub required: bool,
+    /// The Kanboard releases that have the parameter.
+    pub available: Availability,
 }
 
 /// A declared, deliberate difference (the schema's `drift:` entries).
@@ -47,16 +53,57 @@ impl MethodSpec {
             user_only: false,
             plugin: None,
             deviations: Vec::new(),
+            available: Availability::default(),
         }
     }
 
-    /// Adds a parameter at the end.
-    pub fn param(mut self, name: impl Into<String>, required: bool) -> Self {
+    /// Adds a parameter at the end, in every release.
+    pub fn param(self, name: impl Into<String>, required: bool) -> Self {
+        self.param_in(name, required, Availability::default())
+    }
+
+    /// Adds a parameter at the end that only the releases of `available` have.
+    pub fn param_in(
+        mut self,
+        name: impl Into<String>,
+        required: bool,
+        available: Availability,
+    ) -> Self {
         self.params.push(ParamSpec {
             name: name.into(),
             required,
+            available,
         });
         self
+    }
+
+    /// The method as Kanboard `release` has it, by the schema's `since` / `until`: `None` when
+    /// the release does not have the method, else without the parameters it lacks (and the
+    /// declared differences about them).
+    pub fn in_release(&self, release: KanboardVersion) -> Option<MethodSpec> {
+        if !self.available.includes(release) {
+            return None;
+        }
+        let lacks = |name: &str| {
+            self.params
+                .iter()
+                .any(|p| p.name == name && !p.available.includes(release))
+        };
+        Some(MethodSpec {
+            params: self
+                .params
+                .iter()
+                .filter(|p| p.available.includes(release))
+                .cloned()
+                .collect(),
+            deviations: self
+                .deviations
+                .iter()
+                .filter(|d| !d.param.as_deref().is_some_and(lacks))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        })
     }
 
     /// The number of required parameters.
@@ -94,6 +141,7 @@ impl From<&MethodDescriptor> for MethodSpec {
                 .map(|p| ParamSpec {
                     name: p.wire.to_owned(),
                     required: p.required,
+                    available: p.available,
                 })
                 .collect(),
             user_only: d.user_only,
@@ -107,6 +155,7 @@ impl From<&MethodDescriptor> for MethodSpec {
                     reason: v.reason.to_owned(),
                 })
                 .collect(),
+            available: d.available,
         }
     }
 }

@@ -5,12 +5,28 @@
 use base64::Engine;
 use kanboard::descriptor::DeviationKind;
 use kanboard::drift::{DeviationSpec, Finding, Manifest, MethodSpec};
+use kanboard::{Availability, KanboardVersion};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
 pub fn fixture(name: &str) -> Manifest {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     Manifest::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The manifest of every Kanboard release the schema describes
+/// (`tests/fixtures/manifests/`), oldest first.
+pub fn release_manifests() -> Vec<Manifest> {
+    let dir = format!("{}/tests/fixtures/manifests", env!("CARGO_MANIFEST_DIR"));
+    let mut all: Vec<Manifest> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| {
+            let path = e.unwrap().path();
+            Manifest::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        })
+        .collect();
+    all.sort_by_key(|m| m.release());
+    all
 }
 
 pub fn core_manifest() -> Manifest {
@@ -28,9 +44,10 @@ pub fn schema_from_yaml(yaml: &str) -> Vec<MethodSpec> {
         .into_iter()
         .map(|s| {
             let mut m = MethodSpec::new(s.rpc);
-            for (name, required) in s.params {
-                m = m.param(name, required);
+            for p in s.params {
+                m = m.param_in(p.wire, p.required, available(&p.since, &p.until));
             }
+            m.available = available(&s.since, &s.until);
             m.user_only = s.user_only;
             m.plugin = s.plugin;
             m.deviations = s
@@ -47,6 +64,17 @@ pub fn schema_from_yaml(yaml: &str) -> Vec<MethodSpec> {
         .collect()
 }
 
+/// The releases between `since` and `until` as the schema writes them.
+fn available(since: &Option<String>, until: &Option<String>) -> Availability {
+    let read = |v: &Option<String>| {
+        v.as_deref().map(|v| {
+            v.parse::<KanboardVersion>()
+                .expect("codegen checked the release")
+        })
+    };
+    Availability::new(read(since), read(until))
+}
+
 fn replace_once(text: &str, from: &str, to: &str) -> String {
     assert_eq!(
         text.matches(from).count(),
@@ -54,6 +82,16 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
         "expected once in the schema: {from}"
     );
     text.replacen(from, to, 1)
+}
+
+/// `schema/kanboard.yaml` with each `from` (found exactly once) replaced by its `to`.
+pub fn schema_with(edits: &[(&str, &str)]) -> Vec<MethodSpec> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/kanboard.yaml");
+    let mut yaml = std::fs::read_to_string(path).unwrap();
+    for (from, to) in edits {
+        yaml = replace_once(&yaml, from, to);
+    }
+    schema_from_yaml(&yaml)
 }
 
 /// `schema/kanboard.yaml` with three edits: `getColumn`'s parameter `column_id` renamed
@@ -104,12 +142,17 @@ pub struct SimMethod {
 /// Kanboard's JSON-RPC server as libs/jsonrpc implements it, for what a probe touches: Basic
 /// auth with the application token, batches (a 403 replaces the whole reply), -32601, the
 /// user-only refusal before the arguments, the count checks and the named binding. A call that
-/// gets past all of them "runs": it is recorded in `runs` and answers `true`.
+/// gets past all of them "runs": it is recorded in `runs` and answers `true`; except
+/// `getVersion` without parameters, which answers `version` (it reads a constant) and is
+/// counted in `version_asks`.
 #[derive(Clone)]
 pub struct SimServer {
     pub methods: Vec<SimMethod>,
     pub token: String,
+    /// What `getVersion` answers: the first manifest's `kanboard_version`.
+    pub version: Option<String>,
     pub runs: Arc<Mutex<Vec<String>>>,
+    pub version_asks: Arc<Mutex<usize>>,
     pub requests: Arc<Mutex<usize>>,
 }
 
@@ -133,7 +176,9 @@ impl SimServer {
         SimServer {
             methods,
             token: "sim-token".into(),
+            version: manifests.iter().find_map(|m| m.kanboard_version.clone()),
             runs: Arc::default(),
+            version_asks: Arc::default(),
             requests: Arc::default(),
         }
     }
@@ -193,6 +238,10 @@ impl SimServer {
                     );
                 }
             }
+        }
+        if let (true, 0, Some(v)) = (m.name == "getVersion", count, &self.version) {
+            *self.version_asks.lock().unwrap() += 1;
+            return Ok(json!({"jsonrpc": "2.0", "result": v, "id": id}));
         }
         self.runs.lock().unwrap().push(m.name.clone());
         Ok(json!({"jsonrpc": "2.0", "result": true, "id": id}))
