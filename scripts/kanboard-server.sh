@@ -10,7 +10,8 @@
 #   scripts/kanboard-server.sh stop "$KANBOARD_STATE_DIR"
 #
 # Inputs (environment):
-#   KANBOARD_DIR              Kanboard v1.2.53 source tree (default /opt/kanboard-1.2.53); never modified
+#   KANBOARD_DIR              Kanboard source tree (default /opt/kanboard-1.2.53; any release from 1.2.20,
+#                             e.g. /opt/kanboard-1.2.20); never modified
 #   KANBOARD_TOKEN            application API token (default kanboard-test-token-0123456789abcdef)
 #   KANBOARD_API_AUTH_HEADER  if set (e.g. X-API-Auth), passed to the server as API_AUTHENTICATION_HEADER
 #   KANBOARD_BRUTEFORCE_LOCKDOWN  failed logins before a user is locked out (default 1000000000,
@@ -755,6 +756,13 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
     if [ "$db" = sqlite ]; then how="$how, SQLite"; else how="$how, $db on port $db_port"; fi
     printf 'kanboard-server: Kanboard %s up at %s (pid %s, %s) in %.2fs\n' \
         "$version" "$url" "$pid" "$how" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" >&2
+    local php_version
+    php_version="$("$PHP_BIN" -r 'echo PHP_VERSION;')"
+    # Kanboard before 1.2.26 validates dates in a way PHP 8.2 broke (see scripts/README.md).
+    if [ "$(printf '%s\n' "$version" 1.2.26 | sort -V | head -n 1)" != 1.2.26 ] \
+        && [ "$(printf '%s\n' "$php_version" 8.2 | sort -V | head -n 1)" = 8.2 ]; then
+        echo "kanboard-server: note: Kanboard $version on PHP $php_version refuses every date (fixed in Kanboard 1.2.26)" >&2
+    fi
 
     printf 'export KANBOARD_URL=%q\n' "$url"
     printf 'export KANBOARD_TOKEN=%q\n' "$token"
@@ -763,6 +771,9 @@ Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir &&
     printf 'export KANBOARD_STATE_DIR=%q\n' "$state"
     printf 'export KANBOARD_SERVER_PID=%q\n' "$pid"
     printf 'export KANBOARD_DB=%q\n' "$db"
+    # Old releases behave differently on a PHP newer than they were made for (Kanboard before
+    # 1.2.26 refuses every date on PHP 8.2+): the live tests expect that from this.
+    printf 'export KANBOARD_PHP_VERSION=%q\n' "$php_version"
     if [ -n "${KANBOARD_API_AUTH_HEADER:-}" ]; then
         printf 'export KANBOARD_API_AUTH_HEADER=%q\n' "$KANBOARD_API_AUTH_HEADER"
     fi

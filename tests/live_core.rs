@@ -18,7 +18,11 @@ async fn application_projects_tasks_live() {
         .filter(|m| ["application", "projects", "tasks"].contains(&m.resource))
         .map(|m| m.rpc_name)
         .collect();
-    let hit = t.report("application/projects/tasks methods", &mine);
+    let hit = t.report(
+        "application/projects/tasks methods",
+        &mine,
+        env.release().await,
+    );
     assert_eq!(
         hit,
         mine.len(),

@@ -2,8 +2,9 @@
 #![allow(dead_code)] // each test file uses its own part
 
 pub mod core_flow;
+pub mod release;
 
-use kanboard::{KanboardClient, Request};
+use kanboard::{KanboardClient, KanboardVersion, Request};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
@@ -136,30 +137,89 @@ pub fn unique_identifier(prefix: &str) -> String {
     )
 }
 
-/// The JSON-RPC methods a live test has called.
+/// The JSON-RPC methods a live test has called, the calls the client refused as newer than the
+/// server and the calls an old server refused for their dates (see `release`).
 #[derive(Default)]
-pub struct Tally(Mutex<BTreeSet<&'static str>>);
+pub struct Tally {
+    methods: Mutex<BTreeSet<&'static str>>,
+    refused: Mutex<Vec<String>>,
+    dates_refused: Mutex<Vec<String>>,
+}
 
 impl Tally {
     /// Records the request's method and hands the request back to be sent.
     pub fn hit<R: Request>(&self, req: R) -> R {
-        self.0.lock().unwrap().insert(req.descriptor().rpc_name);
+        self.methods
+            .lock()
+            .unwrap()
+            .insert(req.descriptor().rpc_name);
         req
     }
 
     pub fn names(&self) -> BTreeSet<&'static str> {
-        self.0.lock().unwrap().clone()
+        self.methods.lock().unwrap().clone()
     }
 
-    /// Prints `N/M <label> exercised live on <db>` and the methods of `all` never called.
-    pub fn report(&self, label: &str, all: &[&'static str]) -> usize {
+    /// Records a call refused before sending: `method` with `parameter`.
+    pub fn refused(&self, method: &str, parameter: &str) {
+        self.refused
+            .lock()
+            .unwrap()
+            .push(format!("{method}({parameter})"));
+    }
+
+    /// Records a call the server refused for its date: `method` with `parameter`.
+    pub fn date_refused(&self, method: &str, parameter: &str) {
+        self.dates_refused
+            .lock()
+            .unwrap()
+            .push(format!("{method}({parameter})"));
+    }
+
+    /// The refused calls, in order: `createProject(email)`, ...
+    pub fn refusals(&self) -> Vec<String> {
+        self.refused.lock().unwrap().clone()
+    }
+
+    /// Prints `N/M <label> exercised live on <db>, Kanboard <release>` (with the number of
+    /// calls refused locally and of dates refused by the server, if any), those calls and the
+    /// methods of `all` never called.
+    pub fn report(&self, label: &str, all: &[&'static str], release: KanboardVersion) -> usize {
         let seen = self.names();
         let hit = all.iter().filter(|m| seen.contains(*m)).count();
+        let refused = self.refusals();
+        let dates = self.dates_refused.lock().unwrap().clone();
+        let mut notes = Vec::new();
+        match refused.len() {
+            0 => {}
+            1 => notes.push("1 call refused locally as newer than the server".to_owned()),
+            n => notes.push(format!(
+                "{n} calls refused locally as newer than the server"
+            )),
+        }
+        match dates.len() {
+            0 => {}
+            1 => notes.push("1 date refused by the server, as old releases do on PHP 8.2+".into()),
+            n => notes.push(format!(
+                "{n} dates refused by the server, as old releases do on PHP 8.2+"
+            )),
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        };
         println!(
-            "{hit}/{} {label} exercised live on {}",
+            "{hit}/{} {label} exercised live on {}, Kanboard {release}{notes}",
             all.len(),
             Db::from_env().name()
         );
+        if !refused.is_empty() {
+            println!("refused locally: {}", refused.join(", "));
+        }
+        if !dates.is_empty() {
+            println!("dates refused by the server: {}", dates.join(", "));
+        }
         let missing: Vec<_> = all.iter().filter(|m| !seen.contains(*m)).collect();
         if !missing.is_empty() {
             println!("not exercised: {missing:?}");
