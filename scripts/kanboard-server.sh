@@ -10,8 +10,14 @@
 #   scripts/kanboard-server.sh stop "$KANBOARD_STATE_DIR"
 #
 # Inputs (environment):
-#   KANBOARD_DIR              Kanboard source tree (default /opt/kanboard-1.2.53; any release from 1.2.20,
-#                             e.g. /opt/kanboard-1.2.20); never modified
+#   KANBOARD_DIR              Kanboard source tree to serve; never modified. Unset: the release
+#                             KANBOARD_RELEASE from /opt/kanboard-RELEASE if that holds it, else
+#                             from the cache, fetched there (git) on first use
+#   KANBOARD_RELEASE          release served when KANBOARD_DIR is unset (default 1.2.53)
+#   KANBOARD_GIT_URL          where a missing release is fetched from (default
+#                             https://github.com/kanboard/kanboard; a mirror's path or URL works)
+#   KANBOARD_CACHE_DIR        where fetched releases are kept, one folder each
+#                             (default ${XDG_CACHE_HOME:-$HOME/.cache}/kanboard-rs)
 #   KANBOARD_TOKEN            application API token (default kanboard-test-token-0123456789abcdef)
 #   KANBOARD_API_AUTH_HEADER  if set (e.g. X-API-Auth), passed to the server as API_AUTHENTICATION_HEADER
 #   KANBOARD_BRUTEFORCE_LOCKDOWN  failed logins before a user is locked out (default 1000000000,
@@ -40,7 +46,8 @@
 # `start` prints only `export NAME=value` lines on stdout (everything else goes to stderr).
 set -euo pipefail
 
-DEFAULT_KANBOARD_DIR=/opt/kanboard-1.2.53
+DEFAULT_RELEASE=1.2.53
+DEFAULT_GIT_URL=https://github.com/kanboard/kanboard
 DEFAULT_TOKEN=kanboard-test-token-0123456789abcdef
 PHP_BIN="${PHP:-php}"
 # The --nginx mode runs this script again (as the server's process group leader).
@@ -509,6 +516,74 @@ stop_db() {
     esac
 }
 
+# Whether $1 is a Kanboard source tree.
+is_kanboard_tree() {
+    [ -f "$1/jsonrpc.php" ] && [ -f "$1/app/constants.php" ]
+}
+
+# Fetches Kanboard's release tag v$1 from KANBOARD_GIT_URL into folder $2 (which must not exist):
+# a shallow clone of the tag, then `git archive` of it, which is how Kanboard's release archives
+# are made (export-subst writes the release into app/constants.php, so getVersion answers e.g.
+# 1.2.53; a plain checkout would answer main.unknown_revision). The tree is made beside $2 and
+# renamed into place, so a failed or concurrent fetch never leaves half a tree there.
+fetch_release() {
+    local release="$1" dest="$2" url="${KANBOARD_GIT_URL:-$DEFAULT_GIT_URL}"
+    command -v git >/dev/null 2>&1 \
+        || die "git not found, needed to fetch Kanboard v$release (Debian: apt-get install git); or put a Kanboard source tree in KANBOARD_DIR (see scripts/README.md)"
+    command -v tar >/dev/null 2>&1 || die "tar not found, needed to unpack Kanboard v$release"
+    # A local repository by path: git ignores --depth for those and copies all of it.
+    if [ -d "$url" ]; then url="file://$(cd "$url" && pwd)"; fi
+    local parent tmp
+    parent="$(dirname "$dest")"
+    mkdir -p "$parent" || die "cannot create $parent (set KANBOARD_CACHE_DIR)"
+    tmp="$(mktemp -d "$parent/.fetch-kanboard-$release.XXXXXX")" || die "cannot write in $parent (set KANBOARD_CACHE_DIR)"
+    echo "kanboard-server: fetching Kanboard v$release from $url into $dest (once; later starts reuse it)" >&2
+    if ! git -c advice.detachedHead=false clone --quiet --bare --depth 1 --branch "v$release" -- "$url" "$tmp/repo.git" >&2; then
+        rm -rf "$tmp"
+        die "could not fetch tag v$release from $url (set KANBOARD_GIT_URL to a reachable clone or mirror, or KANBOARD_DIR to a Kanboard source tree)"
+    fi
+    mkdir "$tmp/tree"
+    if ! git -C "$tmp/repo.git" archive --format=tar "v$release" | tar -x -C "$tmp/tree"; then
+        rm -rf "$tmp"
+        die "could not unpack v$release from $url"
+    fi
+    if ! is_kanboard_tree "$tmp/tree"; then
+        rm -rf "$tmp"
+        die "v$release from $url is not a Kanboard source tree (no jsonrpc.php and app/constants.php)"
+    fi
+    # Another start may have fetched it meanwhile: then its tree stays and ours goes.
+    mv -T "$tmp/tree" "$dest" 2>/dev/null || is_kanboard_tree "$dest" || { rm -rf "$tmp"; die "could not move the fetched tree to $dest (something else is there: remove it)"; }
+    rm -rf "$tmp"
+}
+
+# The Kanboard source tree to serve (see KANBOARD_DIR above), fetched into the cache if need be.
+kanboard_dir() {
+    if [ -n "${KANBOARD_DIR:-}" ]; then
+        is_kanboard_tree "$KANBOARD_DIR" || die "no Kanboard source tree at KANBOARD_DIR=$KANBOARD_DIR (expected jsonrpc.php and app/constants.php).
+Unset KANBOARD_DIR to have this script fetch Kanboard v${KANBOARD_RELEASE:-$DEFAULT_RELEASE} into its cache, or see scripts/README.md"
+        echo "$KANBOARD_DIR"
+        return
+    fi
+    local release="${KANBOARD_RELEASE:-$DEFAULT_RELEASE}"
+    [[ "$release" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "KANBOARD_RELEASE must be a release such as 1.2.53, got '$release'"
+    if is_kanboard_tree "/opt/kanboard-$release"; then
+        echo "/opt/kanboard-$release"
+        return
+    fi
+    local cache="${KANBOARD_CACHE_DIR:-}"
+    if [ -z "$cache" ]; then
+        local base="${XDG_CACHE_HOME:-}"
+        if [ -z "$base" ]; then
+            [ -n "${HOME:-}" ] || die "neither KANBOARD_CACHE_DIR, XDG_CACHE_HOME nor HOME is set: nowhere to keep Kanboard v$release"
+            base="$HOME/.cache"
+        fi
+        cache="$base/kanboard-rs"
+    fi
+    local dir="$cache/kanboard-$release"
+    is_kanboard_tree "$dir" || fetch_release "$release" "$dir"
+    echo "$dir"
+}
+
 cmd_start() {
     local workers=4 mode=php db=sqlite
     while [ $# -gt 0 ]; do
@@ -540,7 +615,8 @@ cmd_start() {
         prepend="$WRITE_LOCK_PHP"
     fi
 
-    local kdir="${KANBOARD_DIR:-$DEFAULT_KANBOARD_DIR}"
+    local kdir
+    kdir="$(kanboard_dir)"
     local token="${KANBOARD_TOKEN:-$DEFAULT_TOKEN}"
     # The first request creates Kanboard's tables: about 1 s on SQLite, a few on PostgreSQL and
     # MariaDB (much more on a slow disk).
@@ -550,11 +626,6 @@ cmd_start() {
     fi
     [[ "$timeout" =~ ^[0-9]+$ ]] && [ "$timeout" -ge 1 ] || die "KANBOARD_START_TIMEOUT must be a number of seconds, got '$timeout'"
 
-    if [ ! -f "$kdir/jsonrpc.php" ] || [ ! -f "$kdir/app/constants.php" ]; then
-        die "no Kanboard source tree at KANBOARD_DIR=$kdir (expected jsonrpc.php and app/constants.php).
-Get it with: git clone https://github.com/kanboard/kanboard && mkdir -p $kdir && git -C kanboard archive v1.2.53 | tar -x -C $kdir
-(see scripts/README.md)"
-    fi
     kdir="$(cd "$kdir" && pwd)"
     local f
     for f in "$kdir/config.php" "$kdir/data/config.php"; do
