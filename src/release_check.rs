@@ -68,7 +68,7 @@ impl KanboardClient {
             ReleaseCheck::Off => Ok(None),
             ReleaseCheck::Ask(cell) => cell
                 .get_or_try_init(|| async {
-                    // Sent below `request::send`, which checks releases itself: getVersion
+                    // Not through `request::send`, which checks releases itself: getVersion
                     // never needs the check, and this keeps the futures finite.
                     let Some(desc) = MethodDescriptor::find("getVersion") else {
                         return Ok(None);
@@ -76,9 +76,8 @@ impl KanboardClient {
                     let id = self.next_id();
                     let (json, uploads) =
                         crate::client::serialize_call(desc.rpc_name, id, &serde_json::Value::Null)?;
-                    let body = self.prepare_body(desc.rpc_name, json, uploads).await?;
-                    let reply = self.call_once(desc.rpc_name, id, body, true).await?;
-                    let text = <String as crate::FromReply>::from_reply(Some(desc), "", reply)?;
+                    let text: String =
+                        crate::request::exchange(self, desc, id, json, uploads).await?;
                     let v = KanboardVersion::parse_lenient(&text);
                     if v.is_none() {
                         tracing::debug!(version = %text, "not a release number: calls are not checked against it");

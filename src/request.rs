@@ -38,10 +38,21 @@ pub async fn send<R: Request>(req: R) -> Result<R::Output> {
     let (json, uploads) = crate::client::serialize_call(desc.rpc_name, id, &req)?;
     drop(req);
     client.check_release(desc, &json).await?;
+    exchange(&client, desc, id, json, uploads).await
+}
+
+/// Sends one serialized call that has passed its checks and decodes the result.
+pub(crate) async fn exchange<O: FromReply>(
+    client: &KanboardClient,
+    desc: &'static MethodDescriptor,
+    id: u64,
+    json: Vec<u8>,
+    uploads: crate::body::Uploads,
+) -> Result<O> {
     let ident = crate::convention::identifier(&json);
     let body = client.prepare_body(desc.rpc_name, json, uploads).await?;
     let reply = client
         .call_once(desc.rpc_name, id, body, desc.read_only)
         .await?;
-    R::Output::from_reply(Some(desc), &ident, reply)
+    O::from_reply(Some(desc), &ident, reply)
 }

@@ -33,24 +33,30 @@ pub fn api(api: &Api, ext: Option<&str>) -> TokenStream {
         .iter()
         .map(|m| model_def(m, &senders(api, &m.name)));
     let resources = api.resources.iter().map(resource_mod);
-    let accessors = api.resources.iter().map(|r| {
-        let m = naming::field(&r.name);
-        let ty = naming::resource(&r.name);
-        let modname = naming::field(&r.name);
-        let doc = docs(&format!(
-            "The `{}` resource: {}",
-            r.name,
-            first_sentence(&r.doc)
-        ));
-        // A trait's impl has no visibility of its own.
-        let vis = if ext.is_none() { quote!(pub) } else { quote!() };
-        quote! {
-            #doc
-            #vis fn #m(&self) -> api::#modname::#ty {
-                api::#modname::#ty::new(self.clone())
-            }
-        }
-    });
+    // Each resource's accessor: its doc and signature, then the body that makes the handle.
+    let signatures: Vec<(TokenStream, TokenStream, TokenStream)> = api
+        .resources
+        .iter()
+        .map(|r| {
+            let m = naming::field(&r.name);
+            let ty = naming::resource(&r.name);
+            let doc = docs(&format!(
+                "The `{}` resource: {}",
+                r.name,
+                first_sentence(&r.doc)
+            ));
+            (
+                doc,
+                quote!(fn #m(&self) -> api::#m::#ty),
+                quote!(api::#m::#ty::new(self.clone())),
+            )
+        })
+        .collect();
+    // A trait's impl has no visibility of its own.
+    let vis = if ext.is_none() { quote!(pub) } else { quote!() };
+    let accessors = signatures
+        .iter()
+        .map(|(doc, sig, body)| quote!(#doc #vis #sig { #body }));
     let descriptors = api
         .resources
         .iter()
@@ -89,20 +95,7 @@ pub fn api(api: &Api, ext: Option<&str>) -> TokenStream {
         },
         Some(name) => {
             let t = quote::format_ident!("{name}");
-            let sigs = api.resources.iter().map(|r| {
-                let m = naming::field(&r.name);
-                let ty = naming::resource(&r.name);
-                let modname = naming::field(&r.name);
-                let doc = docs(&format!(
-                    "The `{}` resource: {}",
-                    r.name,
-                    first_sentence(&r.doc)
-                ));
-                quote! {
-                    #doc
-                    fn #m(&self) -> api::#modname::#ty;
-                }
-            });
+            let sigs = signatures.iter().map(|(doc, sig, _)| quote!(#doc #sig;));
             let tdoc = docs(&format!(
                 "The resources of this schema on a [`KanboardClient`](kanboard::KanboardClient): \
                  `use` this trait and call them as the client's own (`kb.{}()`).",
